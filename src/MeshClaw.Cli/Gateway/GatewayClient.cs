@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using MeshClaw.Host.Api;
+using MeshClaw.Host.Configuration;
+using MeshClaw.Host.Gateway;
+using MeshClaw.Host.Home;
+using MeshClaw.Storage.Secrets;
+
+namespace MeshClaw.Cli.Gateway;
+
+/// <summary>
+/// The CLI's side of the HTTP API. Finds the gateway (--url, else gateway.json, else the configured port) and
+/// the access token (MESHCLAW_TOKEN, else the home folder's secrets store).
+/// </summary>
+public sealed class GatewayClient(HttpClient http, Uri baseUrl) : IDisposable
+{
+    public Uri BaseUrl => baseUrl;
+
+    public static GatewayClient Create(MeshClawHome home, string? url)
+    {
+        var address = url
+            ?? GatewayFile.Read(home.GatewayFile)?.Url
+            ?? $"http://127.0.0.1:{SafePort(home)}";
+        var token = Environment.GetEnvironmentVariable("MESHCLAW_TOKEN") is { Length: > 0 } fromEnv
+            ? fromEnv
+            : Directory.Exists(home.Root) ? new FileSecretStore(home.Root).Get(AccessToken.SecretName) : null;
+        var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("meshclaw-cli", GatewayInfo.Version));
+        return new GatewayClient(http, http.BaseAddress);
+    }
+
+    private static int SafePort(MeshClawHome home)
+    {
+        try
+        {
+            return ConfigLoader.Load(home.ConfigFile).Port;
+        }
+        catch (ConfigException)
+        {
+            return 7788;
+        }
+    }
+
+    public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+
+    public Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: ApiJson.Options) }, cancellationToken);
+
+    /// <summary>Posts and reads the answer as server-sent events (name, JSON data) as they arrive.</summary>
+    public async IAsyncEnumerable<(string Event, JsonElement Data)> StreamAsync(string path, object body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: ApiJson.Options) };
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        var name = "message";
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                yield return (name, JsonDocument.Parse(line[6..]).RootElement.Clone());
+                name = "message";
+            }
+        }
+    }
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            await EnsureSuccessAsync(response, cancellationToken);
+            return await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken)
+                ?? throw new GatewayUnavailableException($"the gateway at {baseUrl} sent an empty answer");
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, completion, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new GatewayUnavailableException($"the gateway is not running at {baseUrl} ({ex.Message}); start it with: meshclaw up", ex);
+        }
+    }
+
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        string message;
+        try
+        {
+            message = JsonSerializer.Deserialize<ApiError>(text, ApiJson.Options)?.Error ?? text;
+        }
+        catch (JsonException)
+        {
+            message = text;
+        }
+
+        throw response.StatusCode == HttpStatusCode.Unauthorized
+            ? new GatewayUnavailableException($"the gateway at {baseUrl} refused the access token: {message}")
+            : new GatewayRequestException((int)response.StatusCode, message);
+    }
+
+    public void Dispose() => http.Dispose();
+}

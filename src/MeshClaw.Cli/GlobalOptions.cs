@@ -1,0 +1,24 @@
+using System.CommandLine;
+using MeshClaw.Cli.Gateway;
+using MeshClaw.Host.Home;
+
+namespace MeshClaw.Cli;
+
+/// <summary>Options every command understands: where the home folder is, where the gateway is, and JSON output.</summary>
+public sealed class GlobalOptions
+{
+    public Option<string?> Home { get; } = new("--home") { Description = "Home folder (default: $MESHCLAW_HOME, else ~/.meshclaw)", Recursive = true };
+    public Option<string?> Url { get; } = new("--url") { Description = "Gateway address (default: from the home folder)", Recursive = true };
+    public Option<bool> Json { get; } = new("--json") { Description = "Print JSON for scripts", Recursive = true };
+
+    public void AddTo(RootCommand root)
+    {
+        root.Options.Add(Home);
+        root.Options.Add(Url);
+        root.Options.Add(Json);
+    }
+
+    public MeshClawHome HomeOf(ParseResult parse) => MeshClawHome.Resolve(parse.GetValue(Home));
+
+    public GatewayClient ClientOf(ParseResult parse) => GatewayClient.Create(HomeOf(parse), parse.GetValue(Url));
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using MeshClaw.Host.Api;
+using Spectre.Console;
+
+namespace MeshClaw.Cli.Output;
+
+/// <summary>Prints for people (tables and colour on a terminal, plain columns when piped) or JSON for scripts.</summary>
+public static class Terminal
+{
+    public static bool Interactive => !Console.IsOutputRedirected;
+
+    private static readonly JsonSerializerOptions Indented = new(ApiJson.Options) { WriteIndented = true };
+
+    public static void Json<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, Indented));
+
+    public static void Error(string message)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            Console.Error.WriteLine($"error: {message}");
+        }
+        else
+        {
+            Console.Error.WriteLine($"\u001b[31merror:\u001b[0m {message}");
+        }
+    }
+
+    public static void Line(string text) => Console.WriteLine(text);
+
+    /// <summary>A dim side note on a terminal (tool calls, usage), plain when piped.</summary>
+    public static void Note(string text)
+    {
+        if (Interactive)
+        {
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(text)}[/]");
+        }
+        else
+        {
+            Console.WriteLine(text);
+        }
+    }
+
+    public static void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var all = rows.ToList();
+        if (Interactive)
+        {
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var header in headers)
+            {
+                table.AddColumn(new TableColumn(Markup.Escape(header)));
+            }
+
+            foreach (var row in all)
+            {
+                table.AddRow([.. row.Select(Markup.Escape)]);
+            }
+
+            AnsiConsole.Write(table);
+            return;
+        }
+
+        var widths = headers.Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length))).ToArray();
+        Console.WriteLine(string.Join("  ", headers.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
+        foreach (var row in all)
+        {
+            Console.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace MeshClaw.Core.Agents;
+
+/// <summary>An agent as declared in its Markdown file: who it is, what it may use, and what it may spend.</summary>
+public sealed record AgentDefinition
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    /// <summary>Name of a model declared in the home folder's config; null means the config's default model.</summary>
+    public string? Model { get; init; }
+    /// <summary>Further configured models to fall back to, after the model's own fallback chain.</summary>
+    public IReadOnlyList<string> Fallbacks { get; init; } = [];
+    /// <summary>Capability grants (tool names or capabilities such as <c>files.read</c>); nothing is granted by default.</summary>
+    public IReadOnlyList<string> Tools { get; init; } = [];
+    public IReadOnlyList<AgentTrigger> Triggers { get; init; } = [];
+    public AgentBudget Budget { get; init; } = AgentBudget.Default;
+    /// <summary>The Markdown body: the agent's instructions.</summary>
+    public required string Instructions { get; init; }
+    public required string SourcePath { get; init; }
+}

@@ -1,0 +1,13 @@
+namespace MeshClaw.Core.Runs;
+
+/// <summary>How a run ended (or that it has not yet).</summary>
+public enum RunStatus
+{
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+    BudgetStopped,
+    /// <summary>The gateway stopped (crash or kill) while the run was going; found and marked at the next start.</summary>
+    Interrupted,
+}

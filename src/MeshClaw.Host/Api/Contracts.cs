@@ -1,0 +1,46 @@
+using MeshClaw.Core.Runs;
+using MeshClaw.Core.Usage;
+
+namespace MeshClaw.Host.Api;
+
+// The HTTP API's request and response bodies. Kept together: they are one contract read by the CLI.
+
+public sealed record StartRunBody(string Agent, string Message, string? Session = null, bool Stream = false);
+
+public sealed record ApiError(string Error);
+
+public sealed record UsageView(long InputTokens, long OutputTokens, long CachedTokens, long ReasoningTokens, long TotalTokens, decimal Cost, int ModelCalls)
+{
+    public static UsageView From(RunUsage u) => new(u.InputTokens, u.OutputTokens, u.CachedTokens, u.ReasoningTokens, u.TotalTokens, u.Cost, u.ModelCalls);
+}
+
+public sealed record RunView(
+    string Id, string Agent, string Trigger, string? Session, string Input, RunStatus Status, string? Reason, string? Answer,
+    UsageView Usage, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
+    IReadOnlyList<ToolCallView>? ToolCalls = null, IReadOnlyList<TranscriptView>? Transcript = null)
+{
+    public static RunView From(RunRecord r) => new(r.Id.Value, r.Agent, r.Trigger.ToString(), r.Session, r.Input, r.Status, r.StatusReason,
+        r.Answer, UsageView.From(r.Usage), r.StartedAt, r.EndedAt);
+
+    public static RunView From(RunDetail d) => From(d.Run) with
+    {
+        ToolCalls = [.. d.ToolCalls.Select(ToolCallView.From)],
+        Transcript = [.. d.Transcript.Select(t => new TranscriptView(t.Seq, t.Role, t.Content, t.At))],
+    };
+}
+
+public sealed record ToolCallView(int Seq, string CallId, string Tool, string Arguments, ToolCallOutcome Outcome, string Result, double DurationMs, DateTimeOffset At)
+{
+    public static ToolCallView From(ToolCallRecord c) => new(c.Seq, c.CallId, c.Tool, c.ArgumentsJson, c.Outcome, c.Result, c.DurationMs, c.At);
+}
+
+public sealed record TranscriptView(int Seq, string Role, string Content, DateTimeOffset At);
+
+public sealed record UsageReport(DateTimeOffset Since, IReadOnlyList<UsageTotal> ByAgentAndModel, long TotalTokens, decimal TotalCost, int Calls);
+
+public sealed record AgentView(string Name, string Description, string? Model, IReadOnlyList<string> Fallbacks, IReadOnlyList<string> Tools,
+    IReadOnlyList<string> Triggers, string File);
+
+public sealed record AgentListView(IReadOnlyList<AgentView> Agents, IReadOnlyList<string> Errors);
+
+public sealed record HealthView(string Status, string Version, int ActiveRuns);

@@ -1,0 +1,38 @@
+using MeshClaw.Core.Agents;
+using MeshClaw.Core.Usage;
+using MeshClaw.Host.Gateway;
+using MeshClaw.Host.Home;
+using MeshClaw.Host.Runs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace MeshClaw.Host.Api;
+
+/// <summary>Health, agents and usage: the read-only parts of the API.</summary>
+public static class InfoEndpoints
+{
+    public static void MapInfoEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", (RunCoordinator coordinator) =>
+            Results.Json(new HealthView("ok", GatewayInfo.Version, coordinator.ActiveCount), ApiJson.Options));
+
+        app.MapGet("/api/agents", (MeshClawHome home) =>
+        {
+            var catalog = AgentCatalog.Load(home.Agents);
+            return Results.Json(new AgentListView(
+                [.. catalog.Agents.OrderBy(a => a.Name, StringComparer.Ordinal).Select(ToView)],
+                [.. catalog.Errors.Select(e => e.ToString())]), ApiJson.Options);
+        });
+
+        app.MapGet("/api/usage", async (IUsageLedger ledger, TimeProvider time, DateTimeOffset? since, CancellationToken ct) =>
+        {
+            var from = since ?? new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+            var totals = await ledger.TotalsAsync(from, UsageGrouping.AgentAndModel, ct);
+            return Results.Json(new UsageReport(from, totals, totals.Sum(t => t.InputTokens + t.OutputTokens), totals.Sum(t => t.Cost), totals.Sum(t => t.Calls)), ApiJson.Options);
+        });
+    }
+
+    public static AgentView ToView(AgentDefinition a) => new(a.Name, a.Description, a.Model, a.Fallbacks, a.Tools,
+        [.. a.Triggers.Select(t => $"{t.Kind.ToString().ToLowerInvariant()}: {t.Value}")], a.SourcePath);
+}

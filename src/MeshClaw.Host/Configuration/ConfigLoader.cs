@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text.Json;
+using MeshClaw.Core.Usage;
+using MeshClaw.Models.Config;
+
+namespace MeshClaw.Host.Configuration;
+
+/// <summary>
+/// Reads and validates config.json. Errors name the file and the JSON path of the field, and the line for
+/// syntax errors, e.g. <c>config.json: models.local.baseUrl: 'localhost' is not an absolute http(s) URL</c>.
+/// </summary>
+public static class ConfigLoader
+{
+    private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    public static MeshClawConfig Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return new MeshClawConfig();
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(path), Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException($"{path}:{(ex.LineNumber ?? 0) + 1}: invalid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            return Read(path, document.RootElement);
+        }
+    }
+
+    private static MeshClawConfig Read(string path, JsonElement root)
+    {
+        var at = new FieldReader(path);
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw at.Error("(root)", "expected a JSON object");
+        }
+
+        at.OnlyKnown(root, "", "port", "defaultModel", "models", "prices");
+        var models = new Dictionary<string, ModelDefinition>(StringComparer.Ordinal);
+        if (root.TryGetProperty("models", out var modelsElement) && modelsElement.ValueKind != JsonValueKind.Null)
+        {
+            at.Expect(modelsElement, JsonValueKind.Object, "models");
+            foreach (var model in modelsElement.EnumerateObject())
+            {
+                models[model.Name] = ReadModel(at, model.Name, model.Value);
+            }
+        }
+
+        foreach (var model in models.Values)
+        {
+            foreach (var fallback in model.Fallbacks.Where(f => !models.ContainsKey(f)))
+            {
+                throw at.Error($"models.{model.Name}.fallbacks", $"'{fallback}' is not a declared model");
+            }
+        }
+
+        var defaultModel = at.String(root, "defaultModel", "defaultModel");
+        if (defaultModel is not null && !models.ContainsKey(defaultModel))
+        {
+            throw at.Error("defaultModel", $"'{defaultModel}' is not a declared model");
+        }
+
+        var port = at.Integer(root, "port", "port") ?? 7788;
+        if (port is < 1 or > 65535)
+        {
+            throw at.Error("port", $"{port} is not a TCP port (1-65535)");
+        }
+
+        return new MeshClawConfig
+        {
+            Port = (int)port,
+            Models = models,
+            DefaultModel = defaultModel ?? (models.Count == 1 ? models.Keys.First() : null),
+            Prices = ReadPrices(at, root),
+        };
+    }
+
+    private static ModelDefinition ReadModel(FieldReader at, string name, JsonElement element)
+    {
+        var field = $"models.{name}";
+        at.Expect(element, JsonValueKind.Object, field);
+        at.OnlyKnown(element, field, "kind", "baseUrl", "model", "apiKeySecret", "fallbacks", "timeoutSeconds", "maxRetries", "maxOutputTokens");
+        var kindText = at.String(element, "kind", $"{field}.kind") ?? throw at.Error($"{field}.kind", "is required (openai-compatible or anthropic)");
+        var kind = kindText switch
+        {
+            "openai-compatible" or "openai" => ModelKind.OpenAICompatible,
+            "anthropic" => ModelKind.Anthropic,
+            _ => throw at.Error($"{field}.kind", $"unknown kind '{kindText}'; use openai-compatible or anthropic"),
+        };
+        Uri? baseUrl = null;
+        if (at.String(element, "baseUrl", $"{field}.baseUrl") is { } url)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+            {
+                throw at.Error($"{field}.baseUrl", $"'{url}' is not an absolute http(s) URL");
+            }
+        }
+        else if (kind == ModelKind.OpenAICompatible)
+        {
+            throw at.Error($"{field}.baseUrl", "is required for an openai-compatible model, e.g. http://127.0.0.1:11434/v1 for Ollama");
+        }
+
+        return new ModelDefinition
+        {
+            Name = name,
+            Kind = kind,
+            ModelId = at.String(element, "model", $"{field}.model") ?? throw at.Error($"{field}.model", "is required: the provider's model id"),
+            BaseUrl = baseUrl,
+            ApiKeySecret = at.String(element, "apiKeySecret", $"{field}.apiKeySecret"),
+            Fallbacks = at.StringList(element, "fallbacks", $"{field}.fallbacks"),
+            Timeout = TimeSpan.FromSeconds(at.Integer(element, "timeoutSeconds", $"{field}.timeoutSeconds") ?? 120),
+            MaxRetries = (int)(at.Integer(element, "maxRetries", $"{field}.maxRetries") ?? 2),
+            MaxOutputTokens = (int)(at.Integer(element, "maxOutputTokens", $"{field}.maxOutputTokens") ?? 4096),
+        };
+    }
+
+    private static PriceTable ReadPrices(FieldReader at, JsonElement root)
+    {
+        if (!root.TryGetProperty("prices", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return PriceTable.Empty;
+        }
+
+        at.Expect(element, JsonValueKind.Object, "prices");
+        var prices = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in element.EnumerateObject())
+        {
+            var field = $"prices.{entry.Name}";
+            at.Expect(entry.Value, JsonValueKind.Object, field);
+            at.OnlyKnown(entry.Value, field, "inputPerMillion", "outputPerMillion", "cachedInputPerMillion");
+            prices[entry.Name] = new ModelPrice(
+                at.Money(entry.Value, "inputPerMillion", field) ?? 0m,
+                at.Money(entry.Value, "outputPerMillion", field) ?? 0m,
+                at.Money(entry.Value, "cachedInputPerMillion", field));
+        }
+
+        return new PriceTable(prices);
+    }
+
+    private sealed class FieldReader(string path)
+    {
+        public ConfigException Error(string field, string message) => new($"{path}: {field}: {message}");
+
+        public void Expect(JsonElement element, JsonValueKind kind, string field)
+        {
+            if (element.ValueKind != kind)
+            {
+                throw Error(field, $"expected {kind.ToString().ToLowerInvariant()}, found {element.ValueKind.ToString().ToLowerInvariant()}");
+            }
+        }
+
+        public void OnlyKnown(JsonElement element, string field, params string[] known)
+        {
+            foreach (var property in element.EnumerateObject().Where(p => !known.Contains(p.Name)))
+            {
+                var name = field.Length == 0 ? property.Name : $"{field}.{property.Name}";
+                throw Error(name, $"unknown field; known fields are {string.Join(", ", known)}");
+            }
+        }
+
+        public string? String(JsonElement element, string name, string field)
+        {
+            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            Expect(value, JsonValueKind.String, field);
+            return value.GetString() is { Length: > 0 } text ? text : throw Error(field, "must not be empty");
+        }
+
+        public long? Integer(JsonElement element, string name, string field)
+        {
+            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n >= 0
+                ? n
+                : throw Error(field, $"expected a non-negative integer, found {value.GetRawText()}");
+        }
+
+        public decimal? Money(JsonElement element, string name, string field)
+        {
+            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            return value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) && d >= 0
+                ? d
+                : throw Error($"{field}.{name}", $"expected a non-negative number, found {value.GetRawText()}");
+        }
+
+        public IReadOnlyList<string> StringList(JsonElement element, string name, string field)
+        {
+            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return [];
+            }
+
+            Expect(value, JsonValueKind.Array, field);
+            return [.. value.EnumerateArray().Select((item, i) => item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } s
+                ? s
+                : throw Error($"{field}[{i.ToString(CultureInfo.InvariantCulture)}]", "expected a model name"))];
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using MeshClaw.Core.Security;
+using MeshClaw.Core.Usage;
+using MeshClaw.Models;
+using MeshClaw.Models.Providers;
+using Microsoft.Extensions.Logging;
+
+namespace MeshClaw.Host.Configuration;
+
+/// <summary>
+/// The current configuration and the model pipeline built from it. An edited config.json is picked up at
+/// the next run, without a restart; a broken edit keeps the last good configuration and says why.
+/// </summary>
+public sealed class ConfigSource(string path, ISecretStore secrets, IUsageLedger ledger, TimeProvider time, ILoggerFactory loggers) : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly ProviderClientFactory _providers = new(secrets, time);
+    private DateTime _loadedStamp = DateTime.MinValue;
+    private (MeshClawConfig Config, ModelPipeline Pipeline)? _current;
+
+    public (MeshClawConfig Config, ModelPipeline Pipeline) Current()
+    {
+        lock (_lock)
+        {
+            var stamp = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
+            if (_current is { } current && stamp == _loadedStamp)
+            {
+                return current;
+            }
+
+            try
+            {
+                var config = ConfigLoader.Load(path);
+                _current = (config, new ModelPipeline(config.Models, _providers, ledger, config.Prices, time, loggers));
+                _loadedStamp = stamp;
+            }
+            catch (ConfigException ex) when (_current is not null)
+            {
+                loggers.CreateLogger<ConfigSource>().LogError("Keeping the previous configuration: {Error}", ex.Message);
+                _loadedStamp = stamp;
+            }
+
+            return _current!.Value;
+        }
+    }
+
+    public void Dispose() => _providers.Dispose();
+}

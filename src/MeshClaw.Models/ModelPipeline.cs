@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using MeshClaw.Core.Usage;
+using MeshClaw.Models.Config;
+using MeshClaw.Models.Pipeline;
+using MeshClaw.Models.Providers;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace MeshClaw.Models;
+
+/// <summary>
+/// Builds the IChatClient an agent talks to: for each model of its chain, provider → metering → timeout →
+/// retry; then Microsoft.Extensions.AI's ordered failover across the chain. Every call an agent makes passes the metering layer.
+/// </summary>
+public sealed class ModelPipeline(
+    IReadOnlyDictionary<string, ModelDefinition> models,
+    ProviderClientFactory providers,
+    IUsageLedger ledger,
+    PriceTable prices,
+    TimeProvider time,
+    ILoggerFactory loggers)
+{
+    private readonly ConcurrentDictionary<string, IChatClient> _perModel = new(StringComparer.Ordinal);
+
+    /// <summary>The chain for a model name: the model, its configured fallbacks (recursively, each once), then extra fallbacks.</summary>
+    public IReadOnlyList<string> Chain(string model, IReadOnlyList<string> extraFallbacks)
+    {
+        var chain = new List<string>();
+        void Add(string name)
+        {
+            if (chain.Contains(name))
+            {
+                return;
+            }
+
+            if (!models.TryGetValue(name, out var definition))
+            {
+                throw new InvalidOperationException($"model '{name}' is not declared in config.json (declared: {string.Join(", ", models.Keys.Order())})");
+            }
+
+            chain.Add(name);
+            foreach (var fallback in definition.Fallbacks)
+            {
+                Add(fallback);
+            }
+        }
+
+        Add(model);
+        foreach (var extra in extraFallbacks)
+        {
+            Add(extra);
+        }
+
+        return chain;
+    }
+
+    public IChatClient For(string model, IReadOnlyList<string> extraFallbacks)
+    {
+        var chain = Chain(model, extraFallbacks).Select(name => _perModel.GetOrAdd(name, Build)).ToList();
+        // The per-model clients are cached and shared between agents: the chain must not dispose them.
+        // MEAI001: the ordered failover client is marked experimental; we pin the package version, so a change is seen at upgrade.
+#pragma warning disable MEAI001
+        return chain.Count == 1 ? chain[0] : new OrderedFailoverChatClient(chain, leaveOpen: true);
+#pragma warning restore MEAI001
+    }
+
+    private IChatClient Build(string name)
+    {
+        var definition = models[name];
+        IChatClient client = providers.Create(definition);
+        client = new MeteringChatClient(client, definition, ledger, prices, time);
+        client = new TimeoutChatClient(client, name, definition.Timeout);
+        return new RetryChatClient(client, name, definition.MaxRetries, TimeSpan.FromSeconds(30), time, loggers.CreateLogger<RetryChatClient>());
+    }
+}

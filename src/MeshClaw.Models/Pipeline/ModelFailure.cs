@@ -1,0 +1,33 @@
+using System.Net;
+using MeshClaw.Models.Providers;
+
+namespace MeshClaw.Models.Pipeline;
+
+/// <summary>Reads a failed model call: worth retrying on the same model, and after how long.</summary>
+public static class ModelFailure
+{
+    private static readonly HashSet<HttpStatusCode> Transient =
+    [
+        HttpStatusCode.TooManyRequests, HttpStatusCode.InternalServerError, HttpStatusCode.BadGateway,
+        HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout, (HttpStatusCode)529, // Anthropic: overloaded
+    ];
+
+    public static bool IsTransient(Exception exception, out TimeSpan? retryAfter)
+    {
+        retryAfter = null;
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            switch (ex)
+            {
+                case ModelProviderException provider:
+                    retryAfter = provider.RetryAfter;
+                    return Transient.Contains(provider.Status);
+                case HttpRequestException:
+                case TimeoutException:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+}
