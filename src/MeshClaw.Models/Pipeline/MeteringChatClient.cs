@@ -57,15 +57,28 @@ public sealed class MeteringChatClient(IChatClient inner, ModelDefinition model,
                 throw;
             }
 
-            // Usage arrives last (OpenAI's include_usage chunk, Anthropic's message_delta): hold it back until the end.
-            if (updates.Current.Contents.OfType<UsageContent>().Any())
+            var update = updates.Current;
+            received.Add(update);
+            if (!update.Contents.OfType<UsageContent>().Any())
             {
-                received.Add(updates.Current);
+                yield return update;
                 continue;
             }
 
-            received.Add(updates.Current);
-            yield return updates.Current;
+            // The provider's usage is held back and replaced by one metered total at the end; anything else in
+            // the same update (Anthropic sends text beside usage) passes on at once.
+            var rest = update.Contents.Where(c => c is not UsageContent).ToList();
+            if (rest.Count > 0)
+            {
+                yield return new ChatResponseUpdate(update.Role, rest)
+                {
+                    ResponseId = update.ResponseId,
+                    MessageId = update.MessageId,
+                    ModelId = update.ModelId,
+                    FinishReason = update.FinishReason,
+                    CreatedAt = update.CreatedAt,
+                };
+            }
         }
 
         var combined = received.ToChatResponse();

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using MeshClaw.Core.Runs;
+using MeshClaw.Host.Api;
+using MeshClaw.IntegrationTests.Infrastructure;
+using MeshClaw.Testing;
+
+namespace MeshClaw.IntegrationTests.Gateway;
+
+/// <summary>Starting, stopping, killing and restarting the gateway; access control.</summary>
+public sealed class GatewayLifecycleTests : IAsyncLifetime
+{
+    private readonly TestHome _home = new();
+    private ScriptedModelServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await ScriptedModelServer.StartAsync();
+        _home.OpenAIModel("main", _server.OpenAIBaseUrl, "scripted-main").Agent("helper", "tools: [time.read]");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _home.Dispose();
+    }
+
+    [Fact]
+    public async Task Api_RefusesRequestsWithoutTheRightToken_ButHealthIsOpen()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var anonymous = new HttpClient { BaseAddress = gateway.BaseUrl };
+        using var wrong = new HttpClient { BaseAddress = gateway.BaseUrl };
+        wrong.DefaultRequestHeaders.Authorization = new("Bearer", "mc_not-the-token");
+        using var right = gateway.AuthorizedClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri("health", UriKind.Relative))).StatusCode);
+        foreach (var path in new[] { "api/runs", "api/agents", "api/usage", "api/runs/run_x" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri(path, UriKind.Relative))).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync(new Uri(path, UriKind.Relative))).StatusCode);
+        }
+
+        var post = await anonymous.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("helper", "hi"));
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+        Assert.Empty(_server.Requests);
+        Assert.Equal(HttpStatusCode.OK, (await right.GetAsync(new Uri("api/runs", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task CliWithAWrongToken_SaysTheTokenWasRefused()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        var info = MeshClawCli.StartInfo(_home.Root, ["runs", "list", "--url", gateway.BaseUrl.ToString()]);
+        info.Environment["MESHCLAW_TOKEN"] = "mc_wrong";
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(3, process.ExitCode);
+        Assert.Contains("refused the access token", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_KeepsRunsAndUsage_AndDoesNotShowTheTokenAgain()
+    {
+        _server.For("scripted-main").Reply(ScriptedReply.Text("remember me", inputTokens: 12, outputTokens: 4));
+        var first = await GatewayProcess.StartAsync(_home.Root);
+        Assert.Contains("Access token (shown once", first.Output, StringComparison.Ordinal);
+        var run = RunJson.Parse<RunView>(await first.CliAsync("run", "helper", "-m", "hello", "--json"));
+        var usageBefore = RunJson.Parse<UsageReport>(await first.CliAsync("usage", "--json"));
+        Assert.Equal(0, await first.StopAsync());
+        Assert.False(File.Exists(Path.Combine(_home.Root, "gateway.json")), "a stopped gateway leaves no gateway.json behind");
+        await first.DisposeAsync();
+
+        await using var second = await GatewayProcess.StartAsync(_home.Root);
+        var shown = RunJson.Parse<RunView>(await second.CliAsync("runs", "show", run.Id, "--json"));
+        var usageAfter = RunJson.Parse<UsageReport>(await second.CliAsync("usage", "--json"));
+
+        Assert.Equal(RunStatus.Succeeded, shown.Status);
+        Assert.Equal("remember me", shown.Answer);
+        Assert.Equal(16, shown.Usage.TotalTokens);
+        Assert.Equal(usageBefore.TotalTokens, usageAfter.TotalTokens);
+        Assert.Equal(usageBefore.TotalCost, usageAfter.TotalCost);
+        Assert.DoesNotContain("Access token", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KillNineDuringARun_LeavesTheRunMarkedInterruptedAfterRestart()
+    {
+        _server.For("scripted-main").Reply(ScriptedReply.Delay(TimeSpan.FromMinutes(5), ScriptedReply.Text("too late")));
+        var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var client = gateway.AuthorizedClient();
+        var pending = client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("helper", "slow question"), ApiJson.Options);
+        await _server.WaitForRequestAsync(r => r.Model == "scripted-main", TimeSpan.FromSeconds(30));
+
+        await gateway.KillHardAsync();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => pending);
+        await gateway.DisposeAsync();
+        await using var restarted = await GatewayProcess.StartAsync(_home.Root);
+
+        Assert.Contains("1 run(s) were interrupted", restarted.Output, StringComparison.Ordinal);
+        var runs = RunJson.Parse<List<RunView>>(await restarted.CliAsync("runs", "list", "--json"));
+        var run = Assert.Single(runs);
+        Assert.Equal(RunStatus.Interrupted, run.Status);
+        Assert.Equal("slow question", run.Input);
+        Assert.Contains("gateway stopped", run.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SigtermDuringARun_CancelsItAndRecordsIt_ThenExitsCleanly()
+    {
+        _server.For("scripted-main").Reply(ScriptedReply.Delay(TimeSpan.FromMinutes(5), ScriptedReply.Text("too late")));
+        var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var client = gateway.AuthorizedClient();
+        var pending = client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("helper", "slow question"), ApiJson.Options);
+        await _server.WaitForRequestAsync(r => r.Model == "scripted-main", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, await gateway.StopAsync());
+        try
+        {
+            await pending;
+        }
+        catch (HttpRequestException)
+        {
+            // The connection may close before the answer is written; the record is what counts.
+        }
+
+        await gateway.DisposeAsync();
+        await using var restarted = await GatewayProcess.StartAsync(_home.Root);
+        var run = Assert.Single(RunJson.Parse<List<RunView>>(await restarted.CliAsync("runs", "list", "--json")));
+        Assert.Equal(RunStatus.Cancelled, run.Status);
+        Assert.DoesNotContain("interrupted", restarted.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CliWithoutAGateway_SaysHowToStartIt()
+    {
+        var result = await MeshClawCli.RunAsync(_home.Root, ["status", "--url", "http://127.0.0.1:9"]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("the gateway is not running", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("meshclaw up", result.Stderr, StringComparison.Ordinal);
+    }
+}
