@@ -10,7 +10,13 @@ using MeshClaw.Core.Usage;
 using MeshClaw.Models;
 using MeshClaw.Models.Config;
 using MeshClaw.Models.Providers;
+using MeshClaw.Host.Approvals;
+using MeshClaw.Host.Safety;
+using MeshClaw.Storage.Approvals;
+using MeshClaw.Storage.Audit;
+using MeshClaw.Storage.Journal;
 using MeshClaw.Storage.Runs;
+using MeshClaw.Storage.Settings;
 using MeshClaw.Storage.Sqlite;
 using MeshClaw.Storage.Usage;
 using MeshClaw.Testing;
@@ -38,7 +44,14 @@ public static class LoopBench
         await database.InitializeAsync(CancellationToken.None);
         var runs = new SqliteRunStore(database);
         var ledger = new SqliteUsageLedger(database);
-        var loop = new AgentLoop(runs, new GrantGate(), TimeProvider.System, new AgentLoopOptions { MaxIdenticalToolCalls = 1000 });
+        var audit = new SqliteAuditLog(database, TimeProvider.System, () => NoRedaction.Instance);
+        var journal = new SqliteActionJournal(database);
+        var rules = new SqliteStandingRules(database);
+        var pause = new PauseSwitch(new SqliteSettings(database), audit);
+        var approvals = new ApprovalBroker(new SqliteApprovalStore(database), rules, audit, TimeProvider.System, () => new PolicySettings());
+        var gate = new PolicyGate(new PolicySettings(), rules, pause, journal, TimeProvider.System);
+        var loop = new AgentLoop(runs, new ToolCallExecutor(gate, approvals, journal, audit, TimeProvider.System), audit, TimeProvider.System,
+            new AgentLoopOptions { MaxIdenticalToolCalls = 1000 });
         var agent = new AgentDefinition
         {
             Name = "bench",

@@ -1,11 +1,16 @@
 using System.CommandLine;
+using System.Text.Json;
 using MeshClaw.Cli.Output;
+using MeshClaw.Core.Approvals;
 using MeshClaw.Core.Runs;
 using MeshClaw.Host.Api;
 
 namespace MeshClaw.Cli.Commands;
 
-/// <summary><c>meshclaw run AGENT --message TEXT</c>: one run through the gateway, then its record.</summary>
+/// <summary>
+/// <c>meshclaw run AGENT --message TEXT</c>: one run through the gateway, then its record. A call held for
+/// approval is announced on stderr with the command that answers it.
+/// </summary>
 public static class RunCommand
 {
     public static Command Create(GlobalOptions globals)
@@ -16,8 +21,27 @@ public static class RunCommand
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
-            var run = await client.PostAsync<RunView>("api/runs", new StartRunBody(parse.GetValue(agent)!, parse.GetValue(message)!), ct);
-            var detail = await client.GetAsync<RunView>($"api/runs/{run.Id}", ct);
+            RunView? done = null;
+            await foreach (var (name, data) in client.StreamAsync("api/runs", new StartRunBody(parse.GetValue(agent)!, parse.GetValue(message)!, Stream: true, Trigger: "cli"), ct))
+            {
+                if (name == "approval")
+                {
+                    var approval = data.Deserialize<Approval>(ApiJson.Options)!;
+                    Console.Error.WriteLine($"waiting for approval {approval.Id}: {approval.Tool} {approval.Target} ({approval.Reason}); answer with: meshclaw approvals approve|deny {approval.Id}");
+                }
+                else if (name == "done")
+                {
+                    done = data.Deserialize<RunView>(ApiJson.Options);
+                }
+            }
+
+            if (done is null)
+            {
+                Terminal.Error("the gateway closed the stream before the run ended; see: meshclaw runs list");
+                return CommandGuard.Failed;
+            }
+
+            var detail = await client.GetAsync<RunView>($"api/runs/{done.Id}", ct);
             if (parse.GetValue(globals.Json))
             {
                 Terminal.Json(detail);
@@ -27,7 +51,7 @@ public static class RunCommand
                 RunPrinter.Summary(detail, includeAnswer: true);
             }
 
-            return run.Status == RunStatus.Succeeded ? 0 : CommandGuard.Failed;
+            return detail.Status == RunStatus.Succeeded ? 0 : CommandGuard.Failed;
         }));
         return command;
     }

@@ -13,6 +13,10 @@ public sealed record AgentDefinition
     public IReadOnlyList<string> Tools { get; init; } = [];
     public IReadOnlyList<AgentTrigger> Triggers { get; init; } = [];
     public AgentBudget Budget { get; init; } = AgentBudget.Default;
+    /// <summary>When set, the agent's autonomous changes wait for approval during this daily window.</summary>
+    public QuietHours? QuietHours { get; init; }
+    /// <summary>Agents this one may delegate to; a sub-agent never gets more than its parent's grants.</summary>
+    public IReadOnlyList<string> Subagents { get; init; } = [];
     /// <summary>The Markdown body: the agent's instructions.</summary>
     public required string Instructions { get; init; }
     public required string SourcePath { get; init; }

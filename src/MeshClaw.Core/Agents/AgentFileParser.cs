@@ -13,7 +13,7 @@ namespace MeshClaw.Core.Agents;
 public static partial class AgentFileParser
 {
     private static readonly HashSet<string> KnownFields =
-        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget"];
+        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget", "quiet_hours", "subagents"];
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex AgentName();
@@ -77,6 +77,8 @@ public static partial class AgentFileParser
             Tools = reader.StringList(root, "tools"),
             Triggers = ReadTriggers(root, reader),
             Budget = ReadBudget(root, reader),
+            QuietHours = ReadQuietHours(root, reader),
+            Subagents = reader.StringList(root, "subagents"),
             Instructions = body,
             SourcePath = path,
         };
@@ -135,6 +137,16 @@ public static partial class AgentFileParser
         return triggers;
     }
 
+    private static QuietHours? ReadQuietHours(YamlMappingNode root, FrontMatterReader reader)
+    {
+        if (reader.OptionalString(root, "quiet_hours") is not { } text)
+        {
+            return null;
+        }
+
+        return QuietHours.TryParse(text) ?? reader.ErrorNull(FrontMatterReader.NodeOf(root, "quiet_hours")!, "quiet_hours", $"'{text}' is not a time window; write it like 22:00-07:00");
+    }
+
     private static AgentBudget ReadBudget(YamlMappingNode root, FrontMatterReader reader)
     {
         if (FrontMatterReader.NodeOf(root, "budget") is not { } node)
@@ -177,6 +189,12 @@ public static partial class AgentFileParser
         // The YAML parser counts lines from the first front-matter line; the file has '---' above it.
         public void Error(YamlNode node, string field, string message) =>
             errors.Add(new AgentFileError(path, (int)node.Start.Line + 1, field, message));
+
+        public QuietHours? ErrorNull(YamlNode node, string field, string message)
+        {
+            Error(node, field, message);
+            return null;
+        }
 
         public static YamlNode? NodeOf(YamlMappingNode map, string key) =>
             map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;

@@ -1,44 +1,66 @@
-using System.Diagnostics;
-using System.Text.Json;
+using MeshClaw.Core.Audit;
 using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
-using MeshClaw.Core.Security;
-using MeshClaw.Core.Tools;
 using MeshClaw.Core.Usage;
 using Microsoft.Extensions.AI;
 
 namespace MeshClaw.Core.Loop;
 
 /// <summary>
-/// MeshClaw's agent loop: call the model, pass each tool call through the gate, run it, feed the result back,
-/// until the model answers or a limit stops the run. Everything is recorded as it happens.
+/// MeshClaw's agent loop: call the model, hand each tool call to the <see cref="ToolCallExecutor"/> (gate,
+/// approval, journal, audit), feed the result back, until the model answers or a limit stops the run.
+/// Everything is recorded as it happens; a run waiting for approval saves a checkpoint it can resume from.
 /// </summary>
-public sealed class AgentLoop(IRunStore runs, IToolCallGate gate, TimeProvider time, AgentLoopOptions options)
+public sealed class AgentLoop(IRunStore runs, ToolCallExecutor executor, IAuditLog audit, TimeProvider time, AgentLoopOptions options)
 {
     public async Task<RunRecord> RunAsync(AgentRunRequest request, CancellationToken cancellationToken)
     {
-        var agent = request.Agent;
         var record = new RunRecord
         {
             Id = request.Id,
-            Agent = agent.Name,
+            Agent = request.Agent.Name,
             Trigger = request.Trigger,
             Session = request.Session,
-            Input = request.Message,
+            Input = request.Redactor.Redact(request.Message),
             StartedAt = time.GetUtcNow(),
         };
         await runs.CreateAsync(record, CancellationToken.None);
+        await audit.AppendAsync(new AuditEvent("run.started", $"agent:{request.Agent.Name}", request.Id.Value,
+            new { trigger = request.Trigger.ToString(), inheritedTaint = request.InheritedTaint }), CancellationToken.None);
+        var state = new RunState(request, ContextAssembler.Build(request.Agent, request.History, request.Message),
+            new RunSecurityState(request.Trigger, request.InheritedTaint));
+        await TranscriptAsync(state, "system", request.Agent.Instructions);
+        await TranscriptAsync(state, "user", request.Message);
+        return await DriveAsync(state, record, checkBudgetFirst: true, cancellationToken);
+    }
 
-        var state = new RunState(request, record.Id);
-        using var attribution = ModelCallAttribution.Begin(new ModelCallAttribution(agent.Name, record.Id.Value, request.Trigger.ToString()));
+    /// <summary>Continues a run parked on an approval, from its checkpoint.</summary>
+    public async Task<RunRecord> ResumeAsync(AgentRunRequest request, RunRecord record, RunCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        await runs.SetStatusAsync(request.Id, RunStatus.Running, CancellationToken.None);
+        return await DriveAsync(RunState.FromCheckpoint(request, checkpoint), record, checkBudgetFirst: false, cancellationToken);
+    }
+
+    private async Task<RunRecord> DriveAsync(RunState state, RunRecord record, bool checkBudgetFirst, CancellationToken cancellationToken)
+    {
+        var request = state.Request;
+        using var attribution = ModelCallAttribution.Begin(new ModelCallAttribution(request.Agent.Name, record.Id.Value, request.Trigger.ToString()));
         RunStatus status;
         string? reason = null;
         string? answer = null;
         try
         {
-            RunBudget.Enforce(agent.Budget, RunUsage.Zero, request.SpentToday);
-            answer = await LoopAsync(state, cancellationToken);
+            if (checkBudgetFirst)
+            {
+                RunBudget.Enforce(request.Agent.Budget, RunUsage.Zero, request.SpentToday);
+            }
+
+            answer = request.Redactor.Redact(await LoopAsync(state, cancellationToken));
             status = RunStatus.Succeeded;
+        }
+        catch (RunParkedException)
+        {
+            return record with { Status = RunStatus.WaitingApproval, Usage = state.Usage };
         }
         catch (RunStopException stop)
         {
@@ -46,46 +68,51 @@ public sealed class AgentLoop(IRunStore runs, IToolCallGate gate, TimeProvider t
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            (status, reason) = (RunStatus.Cancelled, "cancelled");
+            (status, reason) = (RunStatus.Cancelled, request.ShutdownToken.IsCancellationRequested ? "the gateway was shut down during the run" : "cancelled");
         }
         catch (Exception ex)
         {
-            (status, reason) = (RunStatus.Failed, ex.Message);
+            (status, reason) = (RunStatus.Failed, request.Redactor.Redact(ex.Message));
         }
 
         var ended = time.GetUtcNow();
         await runs.CompleteAsync(record.Id, status, reason, answer, state.Usage, ended, CancellationToken.None);
-        return record with { Status = status, StatusReason = reason, Answer = answer, Usage = state.Usage, EndedAt = ended };
+        await audit.AppendAsync(new AuditEvent("run.ended", $"agent:{request.Agent.Name}", record.Id.Value,
+            new { status = status.ToString(), reason, tokens = state.Usage.TotalTokens, cost = state.Usage.Cost, tainted = state.Security.TaintSources }), CancellationToken.None);
+        return record with { Status = status, StatusReason = reason, Answer = answer, Usage = state.Usage, EndedAt = ended, Taint = [.. state.Security.TaintSources] };
     }
 
     private async Task<string> LoopAsync(RunState state, CancellationToken cancellationToken)
     {
         var request = state.Request;
-        var messages = ContextAssembler.Build(request.Agent, request.History, request.Message);
-        await state.TranscriptAsync(runs, time, "system", request.Agent.Instructions);
-        await state.TranscriptAsync(runs, time, "user", request.Message);
         var chatOptions = new ChatOptions
         {
             Tools = [.. request.Tools.Granted(request.Agent.Tools).Select(t => AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.ParametersSchema))],
         };
         var loops = new LoopDetector(options.MaxIdenticalToolCalls);
-        var malformed = 0;
+        if (state.Pending is { } pending)
+        {
+            var held = state.Messages.Last(m => m.Role == ChatRole.Assistant).Contents.OfType<FunctionCallContent>().ToList();
+            state.Pending = null;
+            await ProcessCallsAsync(state, held, pending.CallIndex, pending.ApprovalId, loops, cancellationToken);
+        }
 
-        for (var step = 1; step <= request.Agent.Budget.MaxSteps; step++)
+        for (var step = state.Step + 1; step <= request.Agent.Budget.MaxSteps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var response = await CallModelAsync(request, messages, chatOptions, cancellationToken);
+            state.Step = step;
+            var response = await CallModelAsync(request, state.Messages, chatOptions, cancellationToken);
             var usage = response.Usage;
             state.Usage = state.Usage.Add(
                 usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, usage?.CachedInputTokenCount ?? 0,
                 usage?.ReasoningTokenCount ?? 0, UsageCost.Read(usage));
-            messages.AddRange(response.Messages);
+            state.Messages.AddRange(response.Messages);
 
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
             var text = response.Text;
             if (text.Length > 0 || calls.Count == 0)
             {
-                await state.TranscriptAsync(runs, time, "assistant", text);
+                await TranscriptAsync(state, "assistant", text);
             }
 
             if (calls.Count == 0)
@@ -94,27 +121,42 @@ public sealed class AgentLoop(IRunStore runs, IToolCallGate gate, TimeProvider t
             }
 
             RunBudget.Enforce(request.Agent.Budget, state.Usage, request.SpentToday);
-            foreach (var call in calls)
-            {
-                if (call.Exception is not null)
-                {
-                    malformed++;
-                    if (malformed >= options.MaxMalformedToolCalls)
-                    {
-                        throw new RunStopException(RunStatus.Failed, $"the model sent malformed arguments for tool '{call.Name}' {malformed} times: {call.Exception.Message}");
-                    }
-                }
-                else if (loops.IsLooping(call.Name, call.Arguments))
-                {
-                    throw new RunStopException(RunStatus.Failed, $"loop detected: the model called '{call.Name}' with the same arguments more than {options.MaxIdenticalToolCalls} times");
-                }
-
-                var result = await ExecuteToolAsync(state, call, cancellationToken);
-                messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, result)]));
-            }
+            await ProcessCallsAsync(state, calls, 0, null, loops, cancellationToken);
         }
 
         throw new RunStopException(RunStatus.Failed, $"step limit reached: no final answer after {request.Agent.Budget.MaxSteps} model calls");
+    }
+
+    private async Task ProcessCallsAsync(RunState state, List<FunctionCallContent> calls, int start, string? awaitApprovalId, LoopDetector loops, CancellationToken cancellationToken)
+    {
+        for (var i = start; i < calls.Count; i++)
+        {
+            var call = calls[i];
+            if (call.Exception is not null)
+            {
+                state.Malformed++;
+                if (state.Malformed >= options.MaxMalformedToolCalls)
+                {
+                    throw new RunStopException(RunStatus.Failed, $"the model sent malformed arguments for tool '{call.Name}' {state.Malformed} times: {call.Exception.Message}");
+                }
+            }
+            else if (i != start || awaitApprovalId is null)
+            {
+                if (loops.IsLooping(call.Name, call.Arguments))
+                {
+                    throw new RunStopException(RunStatus.Failed, $"loop detected: the model called '{call.Name}' with the same arguments more than {options.MaxIdenticalToolCalls} times");
+                }
+            }
+
+            var hooks = new WaitHooks(runs, state, i);
+            var started = time.GetTimestamp();
+            var result = await executor.ExecuteAsync(new ToolExecution(state.Request, state.Id, state.Security, call, hooks, i == start ? awaitApprovalId : null), cancellationToken);
+            var record = new ToolCallRecord(state.NextSeq(), call.CallId, call.Name, result.ArgumentsJson, result.Outcome, result.Result,
+                time.GetElapsedTime(started).TotalMilliseconds, time.GetUtcNow());
+            await runs.RecordToolCallAsync(state.Id, record, CancellationToken.None);
+            await state.Request.Observer.OnToolCallAsync(record, cancellationToken);
+            state.Messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, result.Result)]));
+        }
     }
 
     private static async Task<ChatResponse> CallModelAsync(AgentRunRequest request, List<ChatMessage> messages, ChatOptions chatOptions, CancellationToken cancellationToken)
@@ -130,84 +172,25 @@ public sealed class AgentLoop(IRunStore runs, IToolCallGate gate, TimeProvider t
             updates.Add(update);
             if (update.Text is { Length: > 0 } delta)
             {
-                await request.Observer.OnTextAsync(delta, cancellationToken);
+                await request.Observer.OnTextAsync(request.Redactor.Redact(delta), cancellationToken);
             }
         }
 
         return updates.ToChatResponse();
     }
 
-    /// <summary>Runs one tool call through the gate; returns what the model is told.</summary>
-    private async Task<string> ExecuteToolAsync(RunState state, FunctionCallContent call, CancellationToken cancellationToken)
+    private Task TranscriptAsync(RunState state, string role, string content) =>
+        runs.AppendTranscriptAsync(state.Id, new TranscriptEntry(state.NextSeq(), role, state.Request.Redactor.Redact(content), time.GetUtcNow()), CancellationToken.None);
+
+    /// <summary>Saves the checkpoint and marks the run waiting while one of its calls is held for approval.</summary>
+    private sealed class WaitHooks(IRunStore runs, RunState state, int callIndex) : IApprovalWaitHooks
     {
-        var request = state.Request;
-        var started = Stopwatch.GetTimestamp();
-        var argumentsJson = call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions);
-        ToolCallOutcome outcome;
-        string result;
-        var tool = request.Tools.Find(call.Name);
-        if (call.Exception is not null)
+        public async Task ParkingAsync(string approvalId, CancellationToken cancellationToken)
         {
-            outcome = ToolCallOutcome.InvalidArguments;
-            result = $"error: the arguments for '{call.Name}' are not a valid JSON object ({call.Exception.Message}). Call the tool again with valid JSON arguments.";
-        }
-        else if (tool is null)
-        {
-            outcome = ToolCallOutcome.Denied;
-            result = $"denied: there is no tool named '{call.Name}' available to this agent";
-        }
-        else
-        {
-            var arguments = JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions);
-            var decision = await gate.DecideAsync(new ToolCallRequest(request.Agent, state.Id, tool, arguments), cancellationToken);
-            if (!decision.Allowed)
-            {
-                outcome = ToolCallOutcome.Denied;
-                result = $"denied: {decision.Reason}";
-            }
-            else
-            {
-                (outcome, result) = await InvokeAsync(tool, arguments, new ToolContext(request.Agent.Name, state.Id, request.Workspace, time), cancellationToken);
-            }
+            await runs.SaveCheckpointAsync(state.Id, state.ToCheckpoint(callIndex, approvalId).ToJson(), CancellationToken.None);
+            await runs.SetStatusAsync(state.Id, RunStatus.WaitingApproval, CancellationToken.None);
         }
 
-        var record = new ToolCallRecord(state.NextSeq(), call.CallId, call.Name, argumentsJson, outcome, result,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds, time.GetUtcNow());
-        await runs.RecordToolCallAsync(state.Id, record, CancellationToken.None);
-        await request.Observer.OnToolCallAsync(record, cancellationToken);
-        return result;
-    }
-
-    private static async Task<(ToolCallOutcome, string)> InvokeAsync(IAgentTool tool, JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await tool.InvokeAsync(arguments, context, cancellationToken);
-            var content = result.Untrusted ? UntrustedContent.Wrap($"tool:{tool.Name}", result.Content) : result.Content;
-            return result.IsError ? (ToolCallOutcome.Failed, "error: " + content) : (ToolCallOutcome.Succeeded, content);
-        }
-        catch (ToolArgumentException ex)
-        {
-            return (ToolCallOutcome.InvalidArguments, $"error: {ex.Message}");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return (ToolCallOutcome.Failed, $"error: the tool failed: {ex.Message}");
-        }
-    }
-
-    /// <summary>Mutable bookkeeping of one run in flight.</summary>
-    private sealed class RunState(AgentRunRequest request, RunId id)
-    {
-        private int _seq;
-
-        public AgentRunRequest Request { get; } = request;
-        public RunId Id { get; } = id;
-        public RunUsage Usage { get; set; } = RunUsage.Zero;
-
-        public int NextSeq() => ++_seq;
-
-        public Task TranscriptAsync(IRunStore store, TimeProvider clock, string role, string content) =>
-            store.AppendTranscriptAsync(Id, new TranscriptEntry(NextSeq(), role, content, clock.GetUtcNow()), CancellationToken.None);
+        public Task ResumedAsync(CancellationToken cancellationToken) => runs.SetStatusAsync(state.Id, RunStatus.Running, CancellationToken.None);
     }
 }

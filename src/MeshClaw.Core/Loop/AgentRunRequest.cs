@@ -1,5 +1,6 @@
 using MeshClaw.Core.Agents;
 using MeshClaw.Core.Runs;
+using MeshClaw.Core.Security;
 using MeshClaw.Core.Tools;
 using Microsoft.Extensions.AI;
 
@@ -25,4 +26,10 @@ public sealed record AgentRunRequest
     /// <summary>Ask the model to stream; text arrives at the observer as it is generated.</summary>
     public bool Stream { get; init; }
     public IRunObserver Observer { get; init; } = NullRunObserver.Instance;
+    /// <summary>Redacts secret values from everything the run stores or shows a model.</summary>
+    public ISecretRedactor Redactor { get; init; } = NoRedaction.Instance;
+    /// <summary>Sources of untrusted content a parent run had read; a sub-agent starts tainted by them.</summary>
+    public IReadOnlyList<string> InheritedTaint { get; init; } = [];
+    /// <summary>Cancelled when the gateway stops: a run waiting for approval then parks instead of ending.</summary>
+    public CancellationToken ShutdownToken { get; init; }
 }

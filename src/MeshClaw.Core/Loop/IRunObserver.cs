@@ -1,3 +1,4 @@
+using MeshClaw.Core.Approvals;
 using MeshClaw.Core.Runs;
 
 namespace MeshClaw.Core.Loop;
@@ -7,6 +8,7 @@ public interface IRunObserver
 {
     ValueTask OnTextAsync(string delta, CancellationToken cancellationToken);
     ValueTask OnToolCallAsync(ToolCallRecord call, CancellationToken cancellationToken);
+    ValueTask OnApprovalAsync(Approval approval, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 public sealed class NullRunObserver : IRunObserver

@@ -2,9 +2,9 @@ namespace MeshClaw.Core.Policy;
 
 /// <summary>
 /// Decides on every tool call the model asks for, before anything runs. The agent loop has no other way
-/// to reach a tool.
+/// to reach a tool, and neither do sub-agents, schedules or connectors.
 /// </summary>
 public interface IToolCallGate
 {
-    ValueTask<GateDecision> DecideAsync(ToolCallRequest request, CancellationToken cancellationToken);
+    ValueTask<PolicyDecision> DecideAsync(ToolCallRequest request, CancellationToken cancellationToken);
 }

@@ -5,5 +5,11 @@ using MeshClaw.Core.Tools;
 
 namespace MeshClaw.Core.Policy;
 
-/// <summary>A tool call as the gate sees it: who asks, for which tool, with which arguments.</summary>
-public sealed record ToolCallRequest(AgentDefinition Agent, RunId Run, IAgentTool Tool, JsonElement Arguments);
+/// <summary>A tool call as the gate sees it: who asks, in which run, for which tool, with which arguments and effects.</summary>
+public sealed record ToolCallRequest(
+    AgentDefinition Agent,
+    RunId Run,
+    IAgentTool Tool,
+    JsonElement Arguments,
+    ToolCallPlan Plan,
+    RunSecurityState Security);

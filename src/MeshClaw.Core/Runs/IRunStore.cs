@@ -11,6 +11,11 @@ public interface IRunStore
     Task<IReadOnlyList<RunRecord>> ListAsync(int limit, string? agent, CancellationToken cancellationToken);
     /// <summary>Earlier finished runs of a chat session, oldest first: their question and answer only.</summary>
     Task<IReadOnlyList<RunRecord>> SessionHistoryAsync(string session, int limit, CancellationToken cancellationToken);
-    /// <summary>Marks runs left <see cref="RunStatus.Running"/> by a gateway that died as interrupted; returns how many.</summary>
+    Task SetStatusAsync(RunId run, RunStatus status, CancellationToken cancellationToken);
+    /// <summary>Saves the state a parked run resumes from (messages, usage, taint, the pending call).</summary>
+    Task SaveCheckpointAsync(RunId run, string checkpointJson, CancellationToken cancellationToken);
+    Task<string?> LoadCheckpointAsync(RunId run, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RunRecord>> ParkedAsync(CancellationToken cancellationToken);
+    /// <summary>Marks runs left <see cref="RunStatus.Running"/> by a gateway that died as interrupted (parked runs waiting for approval stay parked); returns how many.</summary>
     Task<int> MarkInterruptedAsync(DateTimeOffset at, CancellationToken cancellationToken);
 }

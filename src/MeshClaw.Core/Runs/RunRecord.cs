@@ -14,4 +14,6 @@ public sealed record RunRecord
     public RunUsage Usage { get; init; } = RunUsage.Zero;
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
+    /// <summary>Sources of untrusted content the run read (known for runs finished in this process; not stored on the row).</summary>
+    public IReadOnlyList<string> Taint { get; init; } = [];
 }

@@ -4,6 +4,8 @@ namespace MeshClaw.Core.Runs;
 public enum RunStatus
 {
     Running,
+    /// <summary>Parked on a pending approval; resumed from its checkpoint when the user answers (even after a restart).</summary>
+    WaitingApproval,
     Succeeded,
     Failed,
     Cancelled,

@@ -12,9 +12,19 @@ public interface IAgentTool
     string Name { get; }
     /// <summary>The dotted permission it needs, e.g. <c>files.read</c>.</summary>
     string Capability { get; }
+    /// <summary>The tool's risk class; <see cref="PrepareAsync"/> may raise or lower it for particular arguments.</summary>
     ToolRisk Risk { get; }
     string Description { get; }
     /// <summary>JSON schema of the arguments object.</summary>
     JsonElement ParametersSchema { get; }
+
+    /// <summary>Works out what the call would do before the gate decides on it; must not change anything.</summary>
+    Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(new ToolCallPlan(Risk));
+
     Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken);
+
+    /// <summary>After a crash between intent and result: did the journaled call take effect? Unknown by default.</summary>
+    Task<ReconcileOutcome> ReconcileAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(ReconcileOutcome.Unknown);
 }

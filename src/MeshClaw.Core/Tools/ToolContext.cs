@@ -2,5 +2,10 @@ using MeshClaw.Core.Runs;
 
 namespace MeshClaw.Core.Tools;
 
-/// <summary>Where and for whom a tool call runs.</summary>
-public sealed record ToolContext(string Agent, RunId Run, string Workspace, TimeProvider Time);
+/// <summary>Where and for whom a tool call runs, and what the run has read so far (its taint).</summary>
+public sealed record ToolContext(string Agent, RunId Run, string Workspace, TimeProvider Time)
+{
+    public RunTrigger Trigger { get; init; } = new("api");
+    /// <summary>Sources of untrusted content the run has read; anything the run writes from here on is derived from them.</summary>
+    public IReadOnlyList<string> Taint { get; init; } = [];
+}

@@ -5,7 +5,8 @@ namespace MeshClaw.Host.Api;
 
 // The HTTP API's request and response bodies. Kept together: they are one contract read by the CLI.
 
-public sealed record StartRunBody(string Agent, string Message, string? Session = null, bool Stream = false);
+/// <summary><paramref name="Trigger"/>: cli or chat for a person at the keyboard (kept running while paused), api otherwise.</summary>
+public sealed record StartRunBody(string Agent, string Message, string? Session = null, bool Stream = false, string? Trigger = null);
 
 public sealed record ApiError(string Error);
 
@@ -43,4 +44,4 @@ public sealed record AgentView(string Name, string Description, string? Model, I
 
 public sealed record AgentListView(IReadOnlyList<AgentView> Agents, IReadOnlyList<string> Errors);
 
-public sealed record HealthView(string Status, string Version, int ActiveRuns);
+public sealed record HealthView(string Status, string Version, int ActiveRuns, bool Paused);

@@ -3,6 +3,7 @@ using MeshClaw.Core.Usage;
 using MeshClaw.Host.Gateway;
 using MeshClaw.Host.Home;
 using MeshClaw.Host.Runs;
+using MeshClaw.Host.Safety;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,8 +15,8 @@ public static class InfoEndpoints
 {
     public static void MapInfoEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", (RunCoordinator coordinator) =>
-            Results.Json(new HealthView("ok", GatewayInfo.Version, coordinator.ActiveCount), ApiJson.Options));
+        app.MapGet("/health", (RunCoordinator coordinator, PauseSwitch pause) =>
+            Results.Json(new HealthView("ok", GatewayInfo.Version, coordinator.ActiveCount, pause.IsPaused), ApiJson.Options));
 
         app.MapGet("/api/agents", (MeshClawHome home) =>
         {

@@ -45,7 +45,14 @@ public static class RunEndpoints
             return;
         }
 
-        var trigger = new RunTrigger(body.Session is null ? "api" : "chat", http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
+        var kind = body.Trigger ?? (body.Session is null ? "api" : "chat");
+        if (kind is not ("api" or "cli" or "chat"))
+        {
+            await WriteErrorAsync(http, 400, $"unknown trigger '{kind}'; use api, cli or chat");
+            return;
+        }
+
+        var trigger = new RunTrigger(kind, http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
         AgentRunRequest request;
         try
         {
@@ -70,6 +77,7 @@ public static class RunEndpoints
         await events.SendAsync("run", new { id = request.Id.Value, agent = request.Agent.Name }, http.RequestAborted);
         var finished = await coordinator.RunAsync(request with { Observer = events }, http.RequestAborted);
         await events.SendAsync("done", RunView.From(finished), CancellationToken.None);
+
     }
 
     private static Task WriteErrorAsync(HttpContext http, int status, string message)

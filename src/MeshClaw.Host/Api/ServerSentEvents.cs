@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeshClaw.Core.Approvals;
 using MeshClaw.Core.Loop;
 using MeshClaw.Core.Runs;
 using Microsoft.AspNetCore.Http;
@@ -26,4 +27,7 @@ public sealed class ServerSentEvents(HttpResponse response) : IRunObserver
 
     public ValueTask OnToolCallAsync(ToolCallRecord call, CancellationToken cancellationToken) =>
         new(SendAsync("tool", ToolCallView.From(call), cancellationToken));
+
+    public ValueTask OnApprovalAsync(Approval approval, CancellationToken cancellationToken) =>
+        new(SendAsync("approval", approval, cancellationToken));
 }

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using MeshClaw.Connectors.Shell;
+using MeshClaw.Connectors.Web;
+using MeshClaw.Core.Policy;
 using MeshClaw.Core.Usage;
 using MeshClaw.Models.Config;
 
@@ -13,17 +16,15 @@ public static class ConfigLoader
 {
     private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
-    public static MeshClawConfig Load(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return new MeshClawConfig();
-        }
+    public static MeshClawConfig Load(string path) => File.Exists(path) ? Parse(File.ReadAllText(path), path) : new MeshClawConfig();
 
+    /// <summary>Validates config text as if it were the file at <paramref name="path"/>.</summary>
+    public static MeshClawConfig Parse(string text, string path)
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path), Options);
+            document = JsonDocument.Parse(text, Options);
         }
         catch (JsonException ex)
         {
@@ -44,7 +45,7 @@ public static class ConfigLoader
             throw at.Error("(root)", "expected a JSON object");
         }
 
-        at.OnlyKnown(root, "", "port", "defaultModel", "models", "prices");
+        at.OnlyKnown(root, "", "port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "shell", "web", "audit");
         var models = new Dictionary<string, ModelDefinition>(StringComparer.Ordinal);
         if (root.TryGetProperty("models", out var modelsElement) && modelsElement.ValueKind != JsonValueKind.Null)
         {
@@ -81,6 +82,11 @@ public static class ConfigLoader
             Models = models,
             DefaultModel = defaultModel ?? (models.Count == 1 ? models.Keys.First() : null),
             Prices = ReadPrices(at, root),
+            Policy = ReadPolicy(at, root),
+            Shell = ReadShell(at, root),
+            Web = ReadWeb(at, root),
+            AuditEnabled = ReadAuditEnabled(at, root),
+            BindAddress = at.String(root, "bind", "bind") ?? "127.0.0.1",
         };
     }
 
@@ -121,6 +127,97 @@ public static class ConfigLoader
             MaxRetries = (int)(at.Integer(element, "maxRetries", $"{field}.maxRetries") ?? 2),
             MaxOutputTokens = (int)(at.Integer(element, "maxOutputTokens", $"{field}.maxOutputTokens") ?? 4096),
         };
+    }
+
+    private static PolicySettings ReadPolicy(FieldReader at, JsonElement root)
+    {
+        var timeZone = TimeZoneInfo.Local;
+        if (at.String(root, "timeZone", "timeZone") is { } zoneName && !TimeZoneInfo.TryFindSystemTimeZoneById(zoneName, out timeZone))
+        {
+            throw at.Error("timeZone", $"unknown time zone '{zoneName}'; use an IANA name such as Europe/Berlin");
+        }
+
+        if (!root.TryGetProperty("policy", out var policy) || policy.ValueKind == JsonValueKind.Null)
+        {
+            return new PolicySettings { TimeZone = timeZone! };
+        }
+
+        at.Expect(policy, JsonValueKind.Object, "policy");
+        at.OnlyKnown(policy, "policy", "bulkLimitPerRun", "ratePerHour", "approvalTimeoutMinutes", "loosen");
+        var loosened = new List<PolicyLoosening>();
+        if (policy.TryGetProperty("loosen", out var loosen) && loosen.ValueKind != JsonValueKind.Null)
+        {
+            at.Expect(loosen, JsonValueKind.Array, "policy.loosen");
+            var i = 0;
+            foreach (var item in loosen.EnumerateArray())
+            {
+                var field = $"policy.loosen[{i++}]";
+                at.Expect(item, JsonValueKind.Object, field);
+                at.OnlyKnown(item, field, "agent", "capability");
+                loosened.Add(new PolicyLoosening(
+                    at.String(item, "agent", $"{field}.agent") ?? throw at.Error($"{field}.agent", "is required"),
+                    at.String(item, "capability", $"{field}.capability") ?? throw at.Error($"{field}.capability", "is required")));
+            }
+        }
+
+        var defaults = new PolicySettings();
+        return new PolicySettings
+        {
+            BulkLimitPerRun = (int)(at.Integer(policy, "bulkLimitPerRun", "policy.bulkLimitPerRun") ?? defaults.BulkLimitPerRun),
+            RatePerHour = (int)(at.Integer(policy, "ratePerHour", "policy.ratePerHour") ?? defaults.RatePerHour),
+            ApprovalTimeout = at.Integer(policy, "approvalTimeoutMinutes", "policy.approvalTimeoutMinutes") is { } minutes
+                ? TimeSpan.FromMinutes(minutes) : defaults.ApprovalTimeout,
+            Loosened = loosened,
+            TimeZone = timeZone!,
+        };
+    }
+
+    private static ShellSettings ReadShell(FieldReader at, JsonElement root)
+    {
+        if (!root.TryGetProperty("shell", out var shell) || shell.ValueKind == JsonValueKind.Null)
+        {
+            return new ShellSettings();
+        }
+
+        at.Expect(shell, JsonValueKind.Object, "shell");
+        at.OnlyKnown(shell, "shell", "allow", "timeoutSeconds", "maxOutputBytes");
+        var defaults = new ShellSettings();
+        return new ShellSettings
+        {
+            Allow = shell.TryGetProperty("allow", out _) ? at.StringList(shell, "allow", "shell.allow") : defaults.Allow,
+            Timeout = TimeSpan.FromSeconds(at.Integer(shell, "timeoutSeconds", "shell.timeoutSeconds") ?? (long)defaults.Timeout.TotalSeconds),
+            MaxOutputBytes = (int)(at.Integer(shell, "maxOutputBytes", "shell.maxOutputBytes") ?? defaults.MaxOutputBytes),
+        };
+    }
+
+    private static WebSettings ReadWeb(FieldReader at, JsonElement root)
+    {
+        if (!root.TryGetProperty("web", out var web) || web.ValueKind == JsonValueKind.Null)
+        {
+            return new WebSettings();
+        }
+
+        at.Expect(web, JsonValueKind.Object, "web");
+        at.OnlyKnown(web, "web", "allowDomains", "timeoutSeconds", "maxBytes");
+        var defaults = new WebSettings();
+        return new WebSettings
+        {
+            AllowDomains = at.StringList(web, "allowDomains", "web.allowDomains"),
+            Timeout = TimeSpan.FromSeconds(at.Integer(web, "timeoutSeconds", "web.timeoutSeconds") ?? (long)defaults.Timeout.TotalSeconds),
+            MaxBytes = (int)(at.Integer(web, "maxBytes", "web.maxBytes") ?? defaults.MaxBytes),
+        };
+    }
+
+    private static bool ReadAuditEnabled(FieldReader at, JsonElement root)
+    {
+        if (!root.TryGetProperty("audit", out var audit) || audit.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        at.Expect(audit, JsonValueKind.Object, "audit");
+        at.OnlyKnown(audit, "audit", "enabled");
+        return !audit.TryGetProperty("enabled", out var enabled) || enabled.ValueKind != JsonValueKind.False;
     }
 
     private static PriceTable ReadPrices(FieldReader at, JsonElement root)
@@ -212,7 +309,7 @@ public static class ConfigLoader
             Expect(value, JsonValueKind.Array, field);
             return [.. value.EnumerateArray().Select((item, i) => item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } s
                 ? s
-                : throw Error($"{field}[{i.ToString(CultureInfo.InvariantCulture)}]", "expected a model name"))];
+                : throw Error($"{field}[{i.ToString(CultureInfo.InvariantCulture)}]", "expected a non-empty text"))];
         }
     }
 }

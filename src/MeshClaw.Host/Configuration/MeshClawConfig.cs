@@ -1,3 +1,6 @@
+using MeshClaw.Connectors.Shell;
+using MeshClaw.Connectors.Web;
+using MeshClaw.Core.Policy;
 using MeshClaw.Core.Usage;
 using MeshClaw.Models.Config;
 
@@ -11,4 +14,11 @@ public sealed record MeshClawConfig
     /// <summary>The model agents use when their file names none.</summary>
     public string? DefaultModel { get; init; }
     public PriceTable Prices { get; init; } = PriceTable.Empty;
+    public PolicySettings Policy { get; init; } = new();
+    public ShellSettings Shell { get; init; } = new();
+    public WebSettings Web { get; init; } = new();
+    /// <summary>The audit log can be switched off only here, and doctor reports it as a high-severity finding.</summary>
+    public bool AuditEnabled { get; init; } = true;
+    /// <summary>Where the gateway listens; anything but loopback is flagged by doctor.</summary>
+    public string BindAddress { get; init; } = "127.0.0.1";
 }

@@ -1,16 +1,23 @@
-using MeshClaw.Core.Loop;
-using MeshClaw.Core.Policy;
+using MeshClaw.Core.Audit;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Security;
-using MeshClaw.Core.Tools;
-using MeshClaw.Core.Tools.BuiltIn;
 using MeshClaw.Core.Usage;
 using MeshClaw.Host.Api;
+using MeshClaw.Host.Approvals;
 using MeshClaw.Host.Configuration;
 using MeshClaw.Host.Home;
+using MeshClaw.Host.Journal;
 using MeshClaw.Host.Runs;
+using MeshClaw.Host.Safety;
+using MeshClaw.Host.Tools;
+using MeshClaw.Host.Tools.Delegation;
+using MeshClaw.Storage.Approvals;
+using MeshClaw.Storage.Audit;
+using MeshClaw.Storage.Journal;
+using MeshClaw.Storage.Memory;
 using MeshClaw.Storage.Runs;
 using MeshClaw.Storage.Secrets;
+using MeshClaw.Storage.Settings;
 using MeshClaw.Storage.Sqlite;
 using MeshClaw.Storage.Usage;
 using Microsoft.AspNetCore.Builder;
@@ -22,8 +29,9 @@ using Microsoft.Extensions.Logging;
 namespace MeshClaw.Host.Gateway;
 
 /// <summary>
-/// <c>meshclaw up</c>: the long-running gateway. Prepares the home folder and database, then serves the
-/// API on 127.0.0.1 until Ctrl-C or SIGTERM, when runs in flight are cancelled and recorded as such.
+/// <c>meshclaw up</c>: the long-running gateway. Prepares the home folder and database, reconciles the journal,
+/// then serves the API on the configured loopback address until Ctrl-C or SIGTERM, when runs in flight are
+/// cancelled (or parked, when waiting for an approval) and recorded as such.
 /// </summary>
 public static class GatewayServer
 {
@@ -54,67 +62,80 @@ public static class GatewayServer
         var time = TimeProvider.System;
         var runs = new SqliteRunStore(database);
         var interrupted = await runs.MarkInterruptedAsync(time.GetUtcNow(), cancellationToken);
-
         var port = options.Port ?? config.Port;
+
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.UseUrls($"http://{config.BindAddress}:{port}");
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
-        builder.Services.AddSingleton(home);
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(token);
-        builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton<ISecretStore>(secrets);
-        builder.Services.AddSingleton<IRunStore>(runs);
-        builder.Services.AddSingleton<IUsageLedger, SqliteUsageLedger>();
-        builder.Services.AddSingleton(sp => new ConfigSource(home.ConfigFile, secrets, sp.GetRequiredService<IUsageLedger>(), time, sp.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddSingleton(new ToolCatalog(BuiltInTools.All));
-        builder.Services.AddSingleton<IToolCallGate, GrantGate>();
-        builder.Services.AddSingleton(new AgentLoopOptions());
-        builder.Services.AddSingleton<AgentLoop>();
-        builder.Services.AddSingleton<RunCoordinator>();
+        Register(builder.Services, home, config, database, secrets, token, runs, time);
 
         await using var app = builder.Build();
         app.UseMiddleware<AccessTokenAuthentication>();
         app.MapInfoEndpoints();
         app.MapRunEndpoints();
+        app.MapSecurityEndpoints();
 
-        var coordinator = app.Services.GetRequiredService<RunCoordinator>();
-        app.Lifetime.ApplicationStopping.Register(coordinator.CancelAll);
+        var services = app.Services;
+        var coordinator = services.GetRequiredService<RunCoordinator>();
+        var pause = services.GetRequiredService<PauseSwitch>();
+        await services.GetRequiredService<SqliteStandingRules>().LoadAsync(cancellationToken);
+        await pause.LoadAsync(cancellationToken);
+        pause.Paused += () => coordinator.CancelAutonomous();
+        var reconciled = await services.GetRequiredService<JournalReconciler>().ReconcileAsync(cancellationToken);
+        app.Lifetime.ApplicationStopping.Register(coordinator.BeginShutdown);
         try
         {
             await app.StartAsync(cancellationToken);
         }
         catch (IOException ex)
         {
-            await output.WriteLineAsync($"error: cannot listen on 127.0.0.1:{port}: {ex.Message} (is another gateway running? use --port)");
+            await output.WriteLineAsync($"error: cannot listen on {config.BindAddress}:{port}: {ex.Message} (is another gateway running? use --port)");
             return 3;
         }
 
-        var url = $"http://127.0.0.1:{port}";
+        var audit = services.GetRequiredService<IAuditLog>();
+        await audit.AppendAsync(new AuditEvent("gateway.started", "meshclaw", null, new { port, bind = config.BindAddress, GatewayInfo.Version, auditEnabled = config.AuditEnabled }), cancellationToken);
+        var parked = await coordinator.ResumeParkedAsync(cancellationToken);
+        var url = $"http://{config.BindAddress}:{port}";
         new GatewayFile(url, Environment.ProcessId, time.GetUtcNow()).Write(home.GatewayFile);
-        await output.WriteLineAsync($"MeshClaw {GatewayInfo.Version} listening on {url} (home: {home.Root})");
-        if (tokenCreated)
-        {
-            await output.WriteLineAsync($"Access token (shown once; the CLI reads it from the home folder): {tokenValue}");
-        }
-
-        if (interrupted > 0)
-        {
-            await output.WriteLineAsync($"{interrupted} run(s) were interrupted when the gateway last stopped; see: meshclaw runs list");
-        }
-
-        if (config.Models.Count == 0)
-        {
-            await output.WriteLineAsync($"No model is configured yet: add one under \"models\" in {home.ConfigFile}.");
-        }
-
-        await output.FlushAsync(cancellationToken);
+        await StartupReport.WriteAsync(output, new StartupReport(url, home, tokenCreated ? tokenValue : null, interrupted, parked, reconciled, config, pause.IsPaused));
         await app.WaitForShutdownAsync(cancellationToken);
         await coordinator.DrainAsync(TimeSpan.FromSeconds(10));
+        await audit.AppendAsync(new AuditEvent("gateway.stopped", "meshclaw", null, new { }), CancellationToken.None);
         File.Delete(home.GatewayFile);
         return 0;
+    }
+
+    private static void Register(IServiceCollection services, MeshClawHome home, MeshClawConfig config, SqliteDatabase database, FileSecretStore secrets,
+        AccessToken token, SqliteRunStore runs, TimeProvider time)
+    {
+        services.AddSingleton(home);
+        services.AddSingleton(time);
+        services.AddSingleton(token);
+        services.AddSingleton(database);
+        services.AddSingleton(secrets);
+        services.AddSingleton<ISecretStore>(secrets);
+        services.AddSingleton<IRunStore>(runs);
+        services.AddSingleton<IUsageLedger, SqliteUsageLedger>();
+        services.AddSingleton<SqliteActionJournal>();
+        services.AddSingleton<SqliteApprovalStore>();
+        services.AddSingleton<SqliteStandingRules>();
+        services.AddSingleton<SqliteSettings>();
+        services.AddSingleton<SqliteMemoryStore>();
+        services.AddSingleton<RedactorSource>();
+        services.AddSingleton(sp => new SqliteAuditLog(database, time, sp.GetRequiredService<RedactorSource>().Current));
+        services.AddSingleton<IAuditLog>(sp => config.AuditEnabled ? sp.GetRequiredService<SqliteAuditLog>() : new DisabledAuditLog());
+        services.AddSingleton(sp => new ConfigSource(home.ConfigFile, secrets, sp.GetRequiredService<IUsageLedger>(), time, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<PauseSwitch>();
+        services.AddSingleton(sp => new ApprovalBroker(sp.GetRequiredService<SqliteApprovalStore>(), sp.GetRequiredService<SqliteStandingRules>(),
+            sp.GetRequiredService<IAuditLog>(), time, () => sp.GetRequiredService<ConfigSource>().Current().Config.Policy));
+        services.AddSingleton(sp => new ToolCatalogFactory(home, sp.GetRequiredService<SqliteMemoryStore>(), () => sp.GetRequiredService<RunCoordinator>()));
+        services.AddSingleton<RunCoordinator>();
+        services.AddSingleton<ISubagentRunner>(sp => sp.GetRequiredService<RunCoordinator>());
+        services.AddSingleton<UndoService>();
+        services.AddSingleton<JournalReconciler>();
     }
 }

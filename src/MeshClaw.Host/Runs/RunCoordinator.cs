@@ -1,28 +1,48 @@
 using System.Collections.Concurrent;
 using MeshClaw.Core.Agents;
+using MeshClaw.Core.Audit;
 using MeshClaw.Core.Loop;
+using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Tools;
 using MeshClaw.Core.Usage;
+using MeshClaw.Host.Approvals;
 using MeshClaw.Host.Configuration;
 using MeshClaw.Host.Home;
+using MeshClaw.Host.Safety;
+using MeshClaw.Host.Tools;
+using MeshClaw.Host.Tools.Delegation;
+using MeshClaw.Storage.Approvals;
+using MeshClaw.Storage.Journal;
+using Microsoft.Extensions.Logging;
 
 namespace MeshClaw.Host.Runs;
 
 /// <summary>
-/// Starts runs for every trigger: resolves the agent, its model pipeline and tools, runs the loop, and keeps
-/// track of runs in flight so they can be cancelled one by one or all at shutdown.
+/// Starts runs for every trigger: resolves the agent, its model pipeline, tools and policy from the current
+/// configuration, runs the loop, and keeps track of runs in flight so they can be cancelled one by one, all at
+/// once (pause, shutdown), or resumed after a restart when they were parked on an approval.
 /// </summary>
 public sealed class RunCoordinator(
     MeshClawHome home,
     ConfigSource config,
-    AgentLoop loop,
-    ToolCatalog tools,
     IRunStore runs,
     IUsageLedger ledger,
-    TimeProvider time)
+    IAuditLog audit,
+    ApprovalBroker approvals,
+    SqliteActionJournal journal,
+    SqliteStandingRules rules,
+    PauseSwitch pause,
+    RedactorSource redactors,
+    ToolCatalogFactory toolFactory,
+    TimeProvider time,
+    ILogger<RunCoordinator> logger) : ISubagentRunner, IDisposable
 {
-    private readonly ConcurrentDictionary<RunId, CancellationTokenSource> _active = new();
+    private const int MaxSubagentDepth = 3;
+    private readonly ConcurrentDictionary<RunId, (CancellationTokenSource Cancel, bool Interactive)> _active = new();
+    private readonly ConcurrentDictionary<RunId, int> _depth = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly List<Task> _resumed = [];
 
     public int ActiveCount => _active.Count;
 
@@ -34,16 +54,32 @@ public sealed class RunCoordinator(
             throw new RunStartException(400, "the message is empty");
         }
 
-        var catalog = AgentCatalog.Load(home.Agents);
-        var agent = catalog.Find(agentName);
-        if (agent is null)
+        var agent = FindAgent(agentName);
+        if (pause.IsPaused && !new RunSecurityState(trigger).Interactive)
         {
-            var broken = catalog.Errors.Where(e => Path.GetFileNameWithoutExtension(e.File) == agentName).ToList();
-            throw new RunStartException(404, broken.Count > 0
-                ? $"agent '{agentName}' did not load: {string.Join("; ", broken)}"
-                : $"no agent named '{agentName}' in {home.Agents} (agents: {string.Join(", ", catalog.Agents.Select(a => a.Name).Order())})");
+            throw new RunStartException(409, "MeshClaw is paused: autonomous runs are held until 'meshclaw resume'");
         }
 
+        return await BuildRequestAsync(agent, message, trigger, session, stream, [], cancellationToken);
+    }
+
+    private AgentDefinition FindAgent(string agentName)
+    {
+        var catalog = AgentCatalog.Load(home.Agents);
+        if (catalog.Find(agentName) is { } agent)
+        {
+            return agent;
+        }
+
+        var broken = catalog.Errors.Where(e => Path.GetFileNameWithoutExtension(e.File) == agentName).ToList();
+        throw new RunStartException(404, broken.Count > 0
+            ? $"agent '{agentName}' did not load: {string.Join("; ", broken)}"
+            : $"no agent named '{agentName}' in {home.Agents} (agents: {string.Join(", ", catalog.Agents.Select(a => a.Name).Order())})");
+    }
+
+    private async Task<AgentRunRequest> BuildRequestAsync(AgentDefinition agent, string message, RunTrigger trigger, string? session, bool stream,
+        IReadOnlyList<string> inheritedTaint, CancellationToken cancellationToken)
+    {
         var (settings, pipeline) = config.Current();
         var model = agent.Model ?? settings.DefaultModel
             ?? throw new RunStartException(409, $"no model is configured: declare one under \"models\" in {home.ConfigFile} (kind openai-compatible with baseUrl and model, or anthropic), then run again");
@@ -65,7 +101,7 @@ public sealed class RunCoordinator(
             Id = RunId.New(time),
             Agent = agent,
             Model = client,
-            Tools = tools,
+            Tools = toolFactory.Create(settings),
             Message = message,
             Trigger = trigger,
             Session = session,
@@ -73,49 +109,141 @@ public sealed class RunCoordinator(
             SpentToday = await ledger.SpentAsync(agent.Name, dayStart, cancellationToken),
             Workspace = workspace,
             Stream = stream,
+            Redactor = redactors.Current(),
+            InheritedTaint = inheritedTaint,
+            ShutdownToken = _shutdown.Token,
         };
     }
 
-    public async Task<RunRecord> RunAsync(AgentRunRequest request, CancellationToken cancellationToken)
+    private AgentLoop CreateLoop()
     {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _active[request.Id] = cancel;
+        var (settings, _) = config.Current();
+        var gate = new PolicyGate(settings.Policy, rules, pause, journal, time);
+        var executor = new ToolCallExecutor(gate, approvals, journal, audit, time);
+        return new AgentLoop(runs, executor, audit, time, new AgentLoopOptions());
+    }
+
+    public Task<RunRecord> RunAsync(AgentRunRequest request, CancellationToken cancellationToken) =>
+        TrackAsync(request, cancel => CreateLoop().RunAsync(request, cancel), cancellationToken);
+
+    private async Task<RunRecord> TrackAsync(AgentRunRequest request, Func<CancellationToken, Task<RunRecord>> body, CancellationToken cancellationToken)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        _active[request.Id] = (cancel, new RunSecurityState(request.Trigger).Interactive);
         try
         {
-            return await loop.RunAsync(request, cancel.Token);
+            return await body(cancel.Token);
         }
         finally
         {
             _active.TryRemove(request.Id, out _);
+            _depth.TryRemove(request.Id, out _);
         }
+    }
+
+    public async Task<RunRecord> RunSubagentAsync(ToolContext parent, string agent, string message, CancellationToken cancellationToken)
+    {
+        var catalog = AgentCatalog.Load(home.Agents);
+        var parentAgent = catalog.Find(parent.Agent) ?? throw new ToolArgumentException($"the calling agent '{parent.Agent}' no longer loads");
+        if (!parentAgent.Subagents.Contains(agent))
+        {
+            throw new ToolArgumentException($"agent '{parent.Agent}' may not delegate to '{agent}' (its subagents: {string.Join(", ", parentAgent.Subagents)})");
+        }
+
+        var depth = _depth.GetValueOrDefault(parent.Run) + 1;
+        if (depth > MaxSubagentDepth)
+        {
+            throw new ToolArgumentException($"sub-agents may nest at most {MaxSubagentDepth} deep");
+        }
+
+        var child = catalog.Find(agent) ?? throw new ToolArgumentException($"no agent named '{agent}'");
+        var (settings, _) = config.Current();
+        var tools = toolFactory.Create(settings);
+        var parentTools = tools.Granted(parentAgent.Tools).Select(t => t.Name).ToHashSet();
+        // A sub-agent never holds more than its parent: only the tools both are granted, by name.
+        var narrowed = child with { Tools = [.. tools.Granted(child.Tools).Where(t => parentTools.Contains(t.Name)).Select(t => t.Name)] };
+        var request = await BuildRequestAsync(narrowed, message, new RunTrigger(parent.Trigger.Kind, $"subagent of {parent.Run}"), null, false, parent.Taint, cancellationToken);
+        _depth[request.Id] = depth;
+        await audit.AppendAsync(new AuditEvent("run.delegated", $"agent:{parent.Agent}", parent.Run.Value,
+            new { subRun = request.Id.Value, agent = agent, tools = narrowed.Tools, taint = parent.Taint }), cancellationToken);
+        return await RunAsync(request, cancellationToken);
     }
 
     public bool Cancel(RunId run)
     {
-        if (!_active.TryGetValue(run, out var cancel))
+        if (!_active.TryGetValue(run, out var entry))
         {
             return false;
         }
 
-        cancel.Cancel();
+        entry.Cancel.Cancel();
         return true;
     }
 
-    public void CancelAll()
+    /// <summary>The kill switch: cancels every autonomous run now (they end at their next await); chat stays on.</summary>
+    public int CancelAutonomous()
     {
-        foreach (var cancel in _active.Values)
+        var cancelled = 0;
+        foreach (var (_, entry) in _active.Where(a => !a.Value.Interactive))
         {
-            cancel.Cancel();
+            entry.Cancel.Cancel();
+            cancelled++;
+        }
+
+        return cancelled;
+    }
+
+    /// <summary>At shutdown: runs waiting for approval park; the others are cancelled and recorded as such.</summary>
+    public void BeginShutdown() => _shutdown.Cancel();
+
+    /// <summary>At start: runs parked on an approval go back to waiting for it, in the background.</summary>
+    public async Task<int> ResumeParkedAsync(CancellationToken cancellationToken)
+    {
+        var parked = await runs.ParkedAsync(cancellationToken);
+        foreach (var run in parked)
+        {
+            lock (_resumed)
+            {
+                _resumed.Add(Task.Run(() => ResumeOneAsync(run), CancellationToken.None));
+            }
+        }
+
+        return parked.Count;
+    }
+
+    private async Task ResumeOneAsync(RunRecord run)
+    {
+        try
+        {
+            var checkpointJson = await runs.LoadCheckpointAsync(run.Id, CancellationToken.None)
+                ?? throw new InvalidOperationException("its checkpoint is missing");
+            var agent = FindAgent(run.Agent);
+            var request = await BuildRequestAsync(agent, run.Input, run.Trigger, run.Session, false, [], CancellationToken.None) with { Id = run.Id };
+            await TrackAsync(request, cancel => CreateLoop().ResumeAsync(request, run, RunCheckpoint.FromJson(checkpointJson), cancel), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError("Run {Run} could not be resumed: {Error}", run.Id, ex.Message);
+            await runs.CompleteAsync(run.Id, RunStatus.Failed, $"could not be resumed after a restart: {ex.Message}", null, run.Usage, time.GetUtcNow(), CancellationToken.None);
         }
     }
 
-    /// <summary>Waits until no run is in flight (after <see cref="CancelAll"/>, at shutdown).</summary>
+    /// <summary>Waits until no run is in flight (after shutdown began).</summary>
     public async Task DrainAsync(TimeSpan timeout)
     {
+        Task[] resumed;
+        lock (_resumed)
+        {
+            resumed = [.. _resumed];
+        }
+
+        await Task.WhenAny(Task.WhenAll(resumed), Task.Delay(timeout, time));
         using var limit = new CancellationTokenSource(timeout, time);
         while (!_active.IsEmpty && !limit.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), time, CancellationToken.None);
         }
     }
+
+    public void Dispose() => _shutdown.Dispose();
 }

@@ -73,5 +73,88 @@ public static class SchemaMigrations
             CREATE INDEX usage_by_time ON usage(at);
             CREATE INDEX usage_by_agent ON usage(agent, at);
             """),
+        new(2, "security core: journal, audit chain, approvals, standing rules, checkpoints, settings, memories", """
+            CREATE TABLE journal (
+                id INTEGER PRIMARY KEY,
+                run_id TEXT NOT NULL,
+                agent TEXT NOT NULL,
+                tool TEXT NOT NULL,
+                capability TEXT NOT NULL,
+                risk TEXT NOT NULL,
+                arguments TEXT NOT NULL,
+                target TEXT,
+                items INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                result TEXT,
+                inverse_tool TEXT,
+                inverse_arguments TEXT,
+                undoes INTEGER REFERENCES journal(id),
+                at INTEGER NOT NULL,
+                completed_at INTEGER
+            );
+            CREATE INDEX journal_by_run ON journal(run_id, id);
+            CREATE INDEX journal_by_rate ON journal(agent, capability, at);
+            CREATE INDEX journal_open ON journal(status) WHERE status = 'Intent';
+
+            CREATE TABLE audit (
+                seq INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                run_id TEXT,
+                data TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            CREATE TABLE audit_head (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
+
+            CREATE TABLE approvals (
+                id TEXT PRIMARY KEY,
+                run_id TEXT NOT NULL,
+                agent TEXT NOT NULL,
+                tool TEXT NOT NULL,
+                capability TEXT NOT NULL,
+                arguments TEXT NOT NULL,
+                target TEXT,
+                reason TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                decided_at INTEGER,
+                decided_by TEXT,
+                standing_rule_id INTEGER
+            );
+            CREATE INDEX approvals_pending ON approvals(status, created_at) WHERE status = 'Pending';
+
+            CREATE TABLE standing_rules (
+                id INTEGER PRIMARY KEY,
+                agent TEXT NOT NULL,
+                capability TEXT NOT NULL,
+                match TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                source_approval TEXT
+            );
+
+            CREATE TABLE run_checkpoints (run_id TEXT PRIMARY KEY REFERENCES runs(id), data TEXT NOT NULL, at INTEGER NOT NULL);
+
+            CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+            CREATE TABLE memories (
+                id INTEGER PRIMARY KEY,
+                agent TEXT NOT NULL,
+                text TEXT NOT NULL,
+                trust TEXT NOT NULL,
+                source_run TEXT,
+                created_at INTEGER NOT NULL
+            );
+            CREATE VIRTUAL TABLE memories_fts USING fts5(text, content='memories', content_rowid='id');
+            CREATE TRIGGER memories_ai AFTER INSERT ON memories BEGIN
+                INSERT INTO memories_fts(rowid, text) VALUES (new.id, new.text);
+            END;
+            CREATE TRIGGER memories_ad AFTER DELETE ON memories BEGIN
+                INSERT INTO memories_fts(memories_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            END;
+            """),
     ];
 }

@@ -121,4 +121,34 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore
             WHERE status = 'Running'
             """, new { At = at.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
+
+    public async Task SetStatusAsync(RunId run, RunStatus status, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE runs SET status = @Status WHERE id = @Id",
+            new { Id = run.Value, Status = status.ToString() }, cancellationToken: cancellationToken));
+    }
+
+    public async Task SaveCheckpointAsync(RunId run, string checkpointJson, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO run_checkpoints (run_id, data, at) VALUES (@Id, @Data, @At) ON CONFLICT(run_id) DO UPDATE SET data = excluded.data, at = excluded.at",
+            new { Id = run.Value, Data = checkpointJson, At = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<string?> LoadCheckpointAsync(RunId run, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT data FROM run_checkpoints WHERE run_id = @Id", new { Id = run.Value }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<RunRecord>> ParkedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RunRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM runs WHERE status = 'WaitingApproval' ORDER BY started_at", cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord())];
+    }
 }

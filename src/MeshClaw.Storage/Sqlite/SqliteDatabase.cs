@@ -48,5 +48,10 @@ public sealed class SqliteDatabase
         }
 
         await SchemaMigrator.MigrateAsync(connection, cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Runs, transcripts and the audit log are private; SQLite gives the -wal and -shm files the same mode.
+            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 }

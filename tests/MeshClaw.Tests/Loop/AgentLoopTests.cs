@@ -1,6 +1,5 @@
 using MeshClaw.Core.Agents;
 using MeshClaw.Core.Loop;
-using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Tools;
 using MeshClaw.Core.Tools.BuiltIn;
@@ -30,7 +29,7 @@ public sealed class AgentLoopTests : IAsyncLifetime
     };
 
     private Task<RunRecord> RunAsync(AgentDefinition agent, IChatClient model, (long, decimal) spentToday = default, CancellationToken ct = default) =>
-        new AgentLoop(_db.Runs, new GrantGate(), TimeProvider.System, new AgentLoopOptions()).RunAsync(new AgentRunRequest
+        _db.Loop().RunAsync(new AgentRunRequest
         {
             Id = RunId.New(TimeProvider.System),
             Agent = agent,

@@ -1,0 +1,22 @@
+namespace MeshClaw.Connectors.Files;
+
+/// <summary>
+/// "Deleted" files go to <c>.trash/</c> in the workspace, never away: the path is worked out the same way when
+/// the call is planned and when it runs, so the journaled inverse points at the right place.
+/// </summary>
+public static class Trash
+{
+    public const string Folder = ".trash";
+
+    public static string PlaceFor(string workspace, string runId, string relative)
+    {
+        var basePath = Path.Combine(workspace, Folder, runId, relative.TrimStart('/'));
+        var candidate = basePath;
+        for (var n = 2; File.Exists(candidate) || Directory.Exists(candidate); n++)
+        {
+            candidate = $"{basePath}~{n}";
+        }
+
+        return candidate;
+    }
+}

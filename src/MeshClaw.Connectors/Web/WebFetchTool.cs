@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using MeshClaw.Core.Tools;
+
+namespace MeshClaw.Connectors.Web;
+
+/// <summary>
+/// Fetches a web page and returns its readable text, marked untrusted. A request carries data outside (in its
+/// URL), so it counts as sending outside: domains on the allow-list may be fetched without approval while the
+/// run is untainted; anything else is held for approval. Redirects are not followed blindly: a redirect to
+/// another host is reported, not fetched.
+/// </summary>
+public sealed class WebFetchTool(WebSettings settings, HttpClient http) : IAgentTool
+{
+    public string Name => "web_fetch";
+    public string Capability => "web.fetch";
+    public ToolRisk Risk => ToolRisk.SendsOutside;
+    public string Description => "Fetches a web page (http or https) and returns its readable text.";
+
+    public JsonElement ParametersSchema { get; } = JsonDocument.Parse("""
+        {"type":"object","properties":{"url":{"type":"string","description":"absolute http(s) URL"}},"required":["url"],"additionalProperties":false}
+        """).RootElement;
+
+    public Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+    {
+        var url = Url(arguments);
+        return Task.FromResult(new ToolCallPlan(Risk) { Target = url.ToString(), AllowListed = settings.Allows(url) });
+    }
+
+    public async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+    {
+        var url = Url(arguments);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(settings.Timeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("MeshClaw", "1.0"));
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token);
+        }
+        catch (HttpRequestException ex)
+        {
+            return ToolResult.Error($"cannot fetch {url}: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ToolResult.Error($"{url} did not answer within {settings.Timeout.TotalSeconds:0} s");
+        }
+
+        using (response)
+        {
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                return ToolResult.Error($"{url} redirects to {response.Headers.Location}; fetch that URL if it is wanted");
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(limit.Token);
+            var buffer = new byte[settings.MaxBytes];
+            var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, limit.Token);
+            var raw = Encoding.UTF8.GetString(buffer, 0, read);
+            var isHtml = response.Content.Headers.ContentType?.MediaType?.Contains("html", StringComparison.OrdinalIgnoreCase) ?? raw.TrimStart().StartsWith('<');
+            var text = isHtml ? ReadableText.FromHtml(raw) : raw;
+            return new ToolResult($"HTTP {(int)response.StatusCode} from {url}\n{text}", IsError: !response.IsSuccessStatusCode, Untrusted: true);
+        }
+    }
+
+    private static Uri Url(JsonElement arguments)
+    {
+        var text = ToolArguments.RequiredString(arguments, "url");
+        return Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new ToolArgumentException($"'{text}' is not an absolute http(s) URL");
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using MeshClaw.Core.Tools;
+using MeshClaw.Host.Home;
+
+namespace MeshClaw.Host.Tools.Admin;
+
+/// <summary>
+/// Base of the tools that change MeshClaw itself by editing a file in the home folder (an agent file,
+/// config.json). The edit is validated before it lands, written atomically, and undone by restoring the
+/// file's previous content, captured when the call is planned.
+/// </summary>
+public abstract class HomeFileEditTool(MeshClawHome home) : IAgentTool
+{
+    public abstract string Name { get; }
+    public abstract string Capability { get; }
+    public ToolRisk Risk => ToolRisk.ChangesMeshClaw;
+    public abstract string Description { get; }
+    public abstract JsonElement ParametersSchema { get; }
+
+    protected MeshClawHome Home => home;
+
+    /// <summary>The file (relative to the home folder) and its new, validated content; throws ToolArgumentException when invalid.</summary>
+    protected abstract (string File, string Content) Edit(JsonElement arguments);
+
+    public async Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+    {
+        var (file, _) = Edit(arguments);
+        var path = Path.Combine(home.Root, file);
+        var existed = File.Exists(path);
+        var previous = existed ? await File.ReadAllTextAsync(path, cancellationToken) : "";
+        return new ToolCallPlan(Risk)
+        {
+            Target = file,
+            Inverse = new ToolInverse("restore_home_file", JsonSerializer.SerializeToElement(new { file, content = previous, existed })),
+        };
+    }
+
+    public async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+    {
+        var (file, content) = Edit(arguments);
+        await HomeFiles.WriteAsync(Path.Combine(home.Root, file), content, cancellationToken);
+        return new ToolResult($"updated {file}");
+    }
+
+    public async Task<ReconcileOutcome> ReconcileAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+    {
+        var (file, content) = Edit(arguments);
+        var path = Path.Combine(home.Root, file);
+        return File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken) == content ? ReconcileOutcome.Done : ReconcileOutcome.NotDone;
+    }
+}
