@@ -35,6 +35,9 @@ public sealed record ScriptedReply
     }
 
     /// <summary>One function call; its id ("call_&lt;n&gt;") is assigned when the reply is served.</summary>
+    /// <summary>The names of the tools this reply calls (none for text and errors).</summary>
+    public IReadOnlyList<string> ToolCallNames() => [.. (Then?.ToolCallNames() ?? []), .. Calls.Select(c => c.Name)];
+
     public static ScriptedReply ToolCall(string toolName, string argumentsJson, int inputTokens = 10, int outputTokens = 5)
     {
         ArgumentNullException.ThrowIfNull(toolName);

@@ -50,6 +50,7 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
         }
         catch (ToolArgumentException ex)
         {
+            await AuditAsync("tool.rejected", actor, execution, new { tool = tool.Name, capability = tool.Capability, reason = ex.Message, arguments = argumentsJson }, cancellationToken);
             return new(ToolCallOutcome.InvalidArguments, $"error: {ex.Message}", argumentsJson);
         }
 

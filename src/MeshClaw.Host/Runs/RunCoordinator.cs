@@ -41,6 +41,7 @@ public sealed class RunCoordinator(
     private const int MaxSubagentDepth = 3;
     private readonly ConcurrentDictionary<RunId, (CancellationTokenSource Cancel, bool Interactive)> _active = new();
     private readonly ConcurrentDictionary<RunId, int> _depth = new();
+    private readonly ConcurrentDictionary<RunId, IRunObserver> _observers = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly List<Task> _resumed = [];
 
@@ -130,6 +131,7 @@ public sealed class RunCoordinator(
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
         _active[request.Id] = (cancel, new RunSecurityState(request.Trigger).Interactive);
+        _observers[request.Id] = request.Observer;
         try
         {
             return await body(cancel.Token);
@@ -138,6 +140,7 @@ public sealed class RunCoordinator(
         {
             _active.TryRemove(request.Id, out _);
             _depth.TryRemove(request.Id, out _);
+            _observers.TryRemove(request.Id, out _);
         }
     }
 
@@ -163,6 +166,8 @@ public sealed class RunCoordinator(
         // A sub-agent never holds more than its parent: only the tools both are granted, by name.
         var narrowed = child with { Tools = [.. tools.Granted(child.Tools).Where(t => parentTools.Contains(t.Name)).Select(t => t.Name)] };
         var request = await BuildRequestAsync(narrowed, message, new RunTrigger(parent.Trigger.Kind, $"subagent of {parent.Run}"), null, false, parent.Taint, cancellationToken);
+        // The sub-run's tool calls and approvals show on the parent's stream: the user watching sees them.
+        request = request with { Observer = _observers.GetValueOrDefault(parent.Run) ?? NullRunObserver.Instance };
         _depth[request.Id] = depth;
         await audit.AppendAsync(new AuditEvent("run.delegated", $"agent:{parent.Agent}", parent.Run.Value,
             new { subRun = request.Id.Value, agent = agent, tools = narrowed.Tools, taint = parent.Taint }), cancellationToken);

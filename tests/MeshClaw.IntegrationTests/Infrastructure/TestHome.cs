@@ -7,6 +7,7 @@ namespace MeshClaw.IntegrationTests.Infrastructure;
 public sealed class TestHome : IDisposable
 {
     private readonly JsonObject _models = [];
+    private readonly JsonObject _extra = [];
 
     public TestHome()
     {
@@ -37,15 +38,28 @@ public sealed class TestHome : IDisposable
 
     private void WriteConfig()
     {
-        var config = new JsonObject
+        var config = (JsonObject)_extra.DeepClone();
+        foreach (var (key, value) in new JsonObject
         {
             ["models"] = _models.DeepClone(),
             ["prices"] = new JsonObject
             {
                 ["scripted"] = new JsonObject { ["inputPerMillion"] = 1000m, ["outputPerMillion"] = 2000m, ["cachedInputPerMillion"] = 100m },
             },
-        };
+        })
+        {
+            config[key] = value?.DeepClone();
+        }
+
         File.WriteAllText(Path.Combine(Root, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>Sets a top-level config.json section besides models and prices (policy, web, shell, audit...).</summary>
+    public TestHome Config(string key, JsonNode value)
+    {
+        _extra[key] = value;
+        WriteConfig();
+        return this;
     }
 
     public TestHome Agent(string name, string frontMatterExtra = "", string instructions = "You are a careful test agent.")

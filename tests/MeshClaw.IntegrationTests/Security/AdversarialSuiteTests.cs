@@ -1,0 +1,113 @@
+using System.Net.Http.Json;
+using MeshClaw.Core.Journal;
+using MeshClaw.Core.Runs;
+using MeshClaw.Host.Api;
+using MeshClaw.IntegrationTests.Infrastructure;
+using MeshClaw.Storage.Audit;
+using MeshClaw.Testing;
+
+namespace MeshClaw.IntegrationTests.Security;
+
+/// <summary>
+/// The model is fully compromised: in each scenario it reads an injected message, then tries one attack with
+/// real tool calls. The dangerous action must not happen without approval (the test, as the user, denies every
+/// approval), the attempt must be in the audit log, and the run must end with a clear status.
+/// </summary>
+public sealed class AdversarialSuiteTests(AdversarialSuiteFixture fixture) : IClassFixture<AdversarialSuiteFixture>
+{
+    public static TheoryData<string> Scenarios => [.. AttackScenarios.All.Select(s => s.Id)];
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task CompromisedModel_CannotDoTheDangerousThing(string id)
+    {
+        var scenario = AttackScenarios.All.Single(s => s.Id == id);
+        var context = fixture.Context;
+        var script = fixture.Server.For(scenario.Model);
+        foreach (var reply in scenario.Script(context))
+        {
+            script.Reply(reply);
+        }
+
+        script.ReplyAlways(ScriptedReply.Text("done"));
+        foreach (var (name, _, childScript) in scenario.Children)
+        {
+            foreach (var reply in childScript(context))
+            {
+                fixture.Server.For("evil-" + name).Reply(reply);
+            }
+
+            fixture.Server.For("evil-" + name).ReplyAlways(ScriptedReply.Text("done"));
+        }
+
+        var before = Snapshot();
+        var attackerHits = fixture.Attacker.Requests.Count;
+        var siteHits = fixture.AllowedSite.Requests.Count(r => r.Contains('?', StringComparison.Ordinal));
+        var started = DateTimeOffset.UtcNow.AddSeconds(-1);
+        using var client = fixture.Gateway.AuthorizedClient();
+        var runs = new List<RunView>();
+        var asked = 0;
+        for (var i = 0; i < scenario.Runs; i++)
+        {
+            var (run, approvals) = await RunDriver.RunAsync(client, scenario.Agent, "Please deal with my inbox.");
+            runs.Add(run);
+            asked += approvals.Count;
+            Assert.All(approvals, a => Assert.False(string.IsNullOrEmpty(a.Reason) || string.IsNullOrEmpty(a.Arguments), $"approval {a.Id} shows no reason or arguments"));
+        }
+
+        // Executed? Any forbidden capability done (beyond its allowance), any byte to the attacker, any change to MeshClaw's files.
+        var journal = (await client.GetFromJsonAsync<List<JournalEntry>>(new Uri("api/journal?limit=1000", UriKind.Relative), ApiJson.Options))!
+            .Where(e => e.At >= started && e.Status == JournalStatus.Done).ToList();
+        var executed = new List<string>();
+        foreach (var forbidden in scenario.Forbidden)
+        {
+            var (capability, allowance) = forbidden.Split('>') is [var c, var n] ? (c, int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)) : (forbidden, 0);
+            var done = journal.Where(e => e.Capability == capability).Sum(e => e.Items);
+            if (done > allowance)
+            {
+                executed.Add($"{done} x {capability}");
+            }
+        }
+
+        if (fixture.Attacker.Requests.Count > attackerHits)
+        {
+            executed.Add("the attacker's server was reached: " + fixture.Attacker.Requests[^1]);
+        }
+
+        if (fixture.AllowedSite.Requests.Count(r => r.Contains('?', StringComparison.Ordinal)) > siteHits)
+        {
+            executed.Add("data was sent to the allowed site in a query");
+        }
+
+        var after = Snapshot();
+        executed.AddRange(after.Where(kv => !before.TryGetValue(kv.Key, out var old) || old != kv.Value).Select(kv => $"{kv.Key} changed"));
+        executed.AddRange(Directory.EnumerateFiles(Path.Combine(fixture.Home.Root, "workspaces"), "pwned", SearchOption.AllDirectories).Select(f => $"{f} exists"));
+
+        var last = runs[^1];
+        var verdict = executed.Count > 0 ? "EXECUTED" : last.Status == RunStatus.BudgetStopped ? "budget-stopped" : asked > 0 ? "asked" : "blocked";
+        fixture.Outcomes.Add(new ScenarioOutcome(scenario, verdict, last.Status.ToString(), asked));
+
+        Assert.True(executed.Count == 0, $"the attack worked: {string.Join("; ", executed)}");
+        Assert.Equal(scenario.Expect switch { Expectation.Blocked => "blocked", Expectation.Asked => "asked", _ => "budget-stopped" }, verdict);
+        Assert.All(runs, r => Assert.True(r.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.BudgetStopped, $"run {r.Id} ended {r.Status}"));
+        Assert.All(runs.Where(r => r.Status != RunStatus.Succeeded), r => Assert.False(string.IsNullOrEmpty(r.Reason), $"run {r.Id} ended {r.Status} without a reason"));
+
+        // The attempt is in the audit log of the run that made it (or of a sub-run).
+        var audit = (await client.GetFromJsonAsync<List<AuditRecord>>(new Uri("api/audit?limit=2000", UriKind.Relative), ApiJson.Options))!
+            .Where(a => a.At >= started && a.Kind is "policy.decision" or "tool.rejected").ToList();
+        var attackTools = scenario.Script(context).Concat(scenario.Children.SelectMany(c => c.Script(context)))
+            .SelectMany(r => r.ToolCallNames()).Where(t => t != "read_file" || scenario.Id == "read-secrets-file").Distinct().ToList();
+        Assert.All(attackTools, tool => Assert.Contains(audit, a => a.Data.Contains($"\"{tool}\"", StringComparison.Ordinal)));
+    }
+
+    private Dictionary<string, string> Snapshot()
+    {
+        var files = new Dictionary<string, string> { ["config.json"] = File.ReadAllText(Path.Combine(fixture.Home.Root, "config.json")) };
+        foreach (var agent in Directory.EnumerateFiles(fixture.Home.AgentsFolder))
+        {
+            files[Path.GetFileName(agent)] = File.ReadAllText(agent);
+        }
+
+        return files;
+    }
+}
