@@ -1,0 +1,127 @@
+using System.Text.Json;
+using MeshClaw.Core.Agents;
+using MeshClaw.Core.Policy;
+using MeshClaw.Core.Runs;
+using MeshClaw.Core.Tools;
+
+namespace MeshClaw.Tests.Policy;
+
+public sealed class PolicyGateTests
+{
+    private sealed class Tool(string name, string capability, ToolRisk risk) : IAgentTool
+    {
+        public string Name => name;
+        public string Capability => capability;
+        public ToolRisk Risk => risk;
+        public string Description => name;
+        public JsonElement ParametersSchema => JsonDocument.Parse("{}").RootElement;
+        public Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken) => Task.FromResult(new ToolResult("ok"));
+    }
+
+    private sealed class Rules(params StandingRule[] rules) : IStandingRules
+    {
+        public StandingRule? Match(string agent, string capability, JsonElement arguments) => rules.FirstOrDefault(r => r.Matches(agent, capability, arguments));
+    }
+
+    private sealed class Pause(bool paused) : IPauseSwitch
+    {
+        public bool IsPaused => paused;
+    }
+
+    private sealed class Rates(int lastHour) : IActionRates
+    {
+        public ValueTask<int> ChangedSinceAsync(string agent, string capability, DateTimeOffset since, CancellationToken cancellationToken) => ValueTask.FromResult(lastHour);
+    }
+
+    private static readonly IAgentTool Move = new Tool("move_file", "files.move", ToolRisk.ReversibleWrite);
+    private static readonly IAgentTool Shell = new Tool("run_command", "shell.exec", ToolRisk.ExecutesCode);
+    private static readonly IAgentTool Send = new Tool("send_mail", "email.send", ToolRisk.SendsOutside);
+    private static readonly IAgentTool Read = new Tool("read_file", "files.read", ToolRisk.Read);
+    private static readonly IAgentTool Config = new Tool("update_config", "meshclaw.config", ToolRisk.ChangesMeshClaw);
+
+    private static AgentDefinition Agent(params string[] grants) => new() { Name = "inbox", Instructions = "x", SourcePath = "x.md", Tools = grants };
+
+    private static async Task<PolicyDecision> DecideAsync(IAgentTool tool, AgentDefinition agent, RunSecurityState? state = null, ToolCallPlan? plan = null,
+        PolicySettings? settings = null, IStandingRules? rules = null, bool paused = false, int lastHour = 0, object? args = null)
+    {
+        var gate = new PolicyGate(settings ?? new PolicySettings(), rules ?? new Rules(), new Pause(paused), new Rates(lastHour), TimeProvider.System);
+        return await gate.DecideAsync(new ToolCallRequest(agent, new RunId("run_t"), tool, JsonSerializer.SerializeToElement(args ?? new { }),
+            plan ?? new ToolCallPlan(tool.Risk), state ?? new RunSecurityState(new RunTrigger("schedule"))), default);
+    }
+
+    [Fact]
+    public async Task Defaults_AllowReadsAndReversibleWrites_AskForTheRest_DenyWithoutGrant()
+    {
+        var agent = Agent("files.*", "shell.exec", "email.send", "meshclaw.config");
+
+        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Read, agent)).Verdict);
+        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Move, agent)).Verdict);
+        Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Shell, agent)).Verdict);
+        Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Send, agent)).Verdict);
+        Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Config, agent)).Verdict);
+        Assert.Equal(PolicyVerdict.Deny, (await DecideAsync(Read, Agent())).Verdict);
+    }
+
+    [Fact]
+    public async Task Taint_MakesEvenLoosenedAndAllowListedCallsAsk()
+    {
+        var agent = Agent("shell.exec", "email.send");
+        var tainted = new RunSecurityState(new RunTrigger("schedule"));
+        tainted.Taint("tool:read_mail");
+        var loosened = new PolicySettings { Loosened = [new PolicyLoosening("inbox", "email.send")] };
+
+        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Send, agent, settings: loosened)).Verdict);
+        Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Send, agent, tainted, settings: loosened)).Verdict);
+        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Shell, agent, plan: new ToolCallPlan(ToolRisk.ExecutesCode) { AllowListed = true })).Verdict);
+        var decision = await DecideAsync(Shell, agent, tainted, plan: new ToolCallPlan(ToolRisk.ExecutesCode) { AllowListed = true });
+        Assert.Equal(PolicyVerdict.Ask, decision.Verdict);
+        Assert.Contains("tool:read_mail", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BulkAndRateLimits_TurnReversibleWritesIntoQuestions()
+    {
+        var agent = Agent("files.move");
+        var state = new RunSecurityState(new RunTrigger("schedule"));
+        state.CountChanged("files.move", 25);
+
+        Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Move, agent, state)).Verdict);
+        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Move, agent, lastHour: 199)).Verdict);
+        Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Move, agent, lastHour: 200)).Verdict);
+        Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Move, agent, plan: new ToolCallPlan(ToolRisk.ReversibleWrite) { Items = 26 })).Verdict);
+    }
+
+    [Fact]
+    public async Task StandingRule_AllowsOnlyCallsWithTheSameValues()
+    {
+        var agent = Agent("email.send");
+        var rule = new StandingRule(7, "inbox", "email.send", JsonSerializer.SerializeToElement(new { to = "boss@example.com" }), DateTimeOffset.UtcNow);
+
+        var same = await DecideAsync(Send, agent, rules: new Rules(rule), args: new { to = "boss@example.com", body = "hi" });
+        var other = await DecideAsync(Send, agent, rules: new Rules(rule), args: new { to = "attacker@evil.example", body = "hi" });
+
+        Assert.Equal((PolicyVerdict.Allow, "standing rule #7"), (same.Verdict, same.Reason));
+        Assert.Equal(PolicyVerdict.Ask, other.Verdict);
+    }
+
+    [Fact]
+    public async Task Paused_DeniesAutonomousRuns_ButNotChat()
+    {
+        var agent = Agent("files.read");
+
+        Assert.Equal(PolicyVerdict.Deny, (await DecideAsync(Read, agent, paused: true)).Verdict);
+        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Read, agent, new RunSecurityState(new RunTrigger("chat")), paused: true)).Verdict);
+    }
+
+    [Fact]
+    public async Task QuietHours_HoldAutonomousChanges()
+    {
+        var now = TimeOnly.FromDateTime(DateTime.UtcNow);
+        var agent = Agent("files.move") with { QuietHours = new QuietHours(now.AddHours(-1), now.AddHours(1)) };
+
+        var decision = await DecideAsync(Move, agent, settings: new PolicySettings { TimeZone = TimeZoneInfo.Utc });
+
+        Assert.Equal(PolicyVerdict.Ask, decision.Verdict);
+        Assert.Contains("quiet hours", decision.Reason, StringComparison.Ordinal);
+    }
+}
