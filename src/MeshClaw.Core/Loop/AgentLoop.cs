@@ -37,7 +37,7 @@ public sealed class AgentLoop(IRunStore runs, ToolCallExecutor executor, IAuditL
     /// <summary>Continues a run parked on an approval, from its checkpoint.</summary>
     public async Task<RunRecord> ResumeAsync(AgentRunRequest request, RunRecord record, RunCheckpoint checkpoint, CancellationToken cancellationToken)
     {
-        await runs.SetStatusAsync(request.Id, RunStatus.Running, CancellationToken.None);
+        // The run stays WaitingApproval until its held call is answered (the executor's hook marks it running again).
         return await DriveAsync(RunState.FromCheckpoint(request, checkpoint), record, checkBudgetFirst: false, cancellationToken);
     }
 

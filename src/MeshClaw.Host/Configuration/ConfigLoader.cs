@@ -143,7 +143,7 @@ public static class ConfigLoader
         }
 
         at.Expect(policy, JsonValueKind.Object, "policy");
-        at.OnlyKnown(policy, "policy", "bulkLimitPerRun", "ratePerHour", "approvalTimeoutMinutes", "loosen");
+        at.OnlyKnown(policy, "policy", "bulkLimitPerRun", "ratePerHour", "approvalTimeoutMinutes", "approvalTimeoutSeconds", "loosen");
         var loosened = new List<PolicyLoosening>();
         if (policy.TryGetProperty("loosen", out var loosen) && loosen.ValueKind != JsonValueKind.Null)
         {
@@ -165,8 +165,9 @@ public static class ConfigLoader
         {
             BulkLimitPerRun = (int)(at.Integer(policy, "bulkLimitPerRun", "policy.bulkLimitPerRun") ?? defaults.BulkLimitPerRun),
             RatePerHour = (int)(at.Integer(policy, "ratePerHour", "policy.ratePerHour") ?? defaults.RatePerHour),
-            ApprovalTimeout = at.Integer(policy, "approvalTimeoutMinutes", "policy.approvalTimeoutMinutes") is { } minutes
-                ? TimeSpan.FromMinutes(minutes) : defaults.ApprovalTimeout,
+            ApprovalTimeout = at.Integer(policy, "approvalTimeoutSeconds", "policy.approvalTimeoutSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds)
+                : at.Integer(policy, "approvalTimeoutMinutes", "policy.approvalTimeoutMinutes") is { } minutes ? TimeSpan.FromMinutes(minutes)
+                : defaults.ApprovalTimeout,
             Loosened = loosened,
             TimeZone = timeZone!,
         };

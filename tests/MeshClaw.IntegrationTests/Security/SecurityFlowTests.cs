@@ -1,0 +1,307 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using MeshClaw.Core.Approvals;
+using MeshClaw.Core.Journal;
+using MeshClaw.Core.Runs;
+using MeshClaw.Host.Api;
+using MeshClaw.IntegrationTests.Infrastructure;
+using MeshClaw.Storage.Secrets;
+using MeshClaw.Storage.Sqlite;
+using MeshClaw.Testing;
+
+namespace MeshClaw.IntegrationTests.Security;
+
+/// <summary>Approvals, standing rules, expiry, restart, undo, reconciliation, the kill switch and redaction, end to end.</summary>
+public sealed class SecurityFlowTests : IAsyncLifetime
+{
+    private readonly TestHome _home = new();
+    private ScriptedModelServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await ScriptedModelServer.StartAsync();
+        _home.OpenAIModel("main", _server.OpenAIBaseUrl, "scripted-main")
+            .Agent("worker", "tools: [files.*, shell.exec, time.read]");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _home.Dispose();
+    }
+
+    private string Workspace => _home.Workspace("worker");
+
+    private static async Task<Approval> PendingApprovalAsync(HttpClient client) =>
+        await Eventually.GetAsync(async () => (await client.GetFromJsonAsync<List<Approval>>(new Uri("api/approvals", UriKind.Relative), ApiJson.Options))!.FirstOrDefault(),
+            TimeSpan.FromSeconds(30), "a pending approval");
+
+    private static async Task<RunView> FinishedRunAsync(HttpClient client, string id) =>
+        await Eventually.GetAsync(async () =>
+        {
+            var run = await client.GetFromJsonAsync<RunView>(new Uri($"api/runs/{id}", UriKind.Relative), ApiJson.Options);
+            return run!.Status is RunStatus.Running or RunStatus.WaitingApproval ? null : run;
+        }, TimeSpan.FromSeconds(30), $"run {id} to finish");
+
+    [Fact]
+    public async Task ApprovingFromTheCli_LetsTheHeldCommandRun_AndTheRunFinishes()
+    {
+        _server.For("scripted-main").Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch approved-file"}""")).Reply(ScriptedReply.Text("made it"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var client = gateway.AuthorizedClient();
+
+        var run = gateway.CliAsync("run", "worker", "-m", "make the file", "--json");
+        var approval = await PendingApprovalAsync(client);
+        Assert.Equal("run_command", approval.Tool);
+        Assert.Contains("touch approved-file", approval.Arguments, StringComparison.Ordinal);
+        Assert.Contains("executes code", approval.Reason, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Workspace, "approved-file")), "the command ran before it was approved");
+        var answer = await gateway.CliAsync("approvals", "approve", approval.Id);
+        var result = await run;
+
+        Assert.True(answer.ExitCode == 0, answer.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"waiting for approval {approval.Id}", result.Stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(Workspace, "approved-file")));
+        Assert.Equal(RunStatus.Succeeded, RunJson.Parse<RunView>(result).Status);
+    }
+
+    [Fact]
+    public async Task ApproveAlways_CreatesANarrowStandingRule()
+    {
+        _server.For("scripted-main")
+            .Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch one"}""")).Reply(ScriptedReply.Text("one"))
+            .Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch one"}""")).Reply(ScriptedReply.Text("again"))
+            .Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch two"}""")).Reply(ScriptedReply.Text("other"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var client = gateway.AuthorizedClient();
+
+        var first = gateway.CliAsync("run", "worker", "-m", "one");
+        var approval = await PendingApprovalAsync(client);
+        var answer = await gateway.CliAsync("approvals", "approve", approval.Id, "--always", "--match", "command");
+        await first;
+        var (again, askedAgain) = await RunDriver.RunAsync(client, "worker", "same again");
+        var (other, askedOther) = await RunDriver.RunAsync(client, "worker", "something else");
+
+        Assert.Contains("standing rule #1 created", answer.Stdout, StringComparison.Ordinal);
+        Assert.Empty(askedAgain);
+        Assert.Equal(RunStatus.Succeeded, again.Status);
+        Assert.Single(askedOther);
+        Assert.False(File.Exists(Path.Combine(Workspace, "two")), "a different command slipped through the rule");
+    }
+
+    [Fact]
+    public async Task UnansweredApproval_ExpiresAsADenial()
+    {
+        _home.Config("policy", new JsonObject { ["approvalTimeoutSeconds"] = 1 });
+        _server.For("scripted-main").Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch late"}""")).Reply(ScriptedReply.Text("gave up"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+
+        var result = await gateway.CliAsync("run", "worker", "-m", "try", "--json");
+
+        var run = RunJson.Parse<RunView>(result);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Contains("expired", Assert.Single(run.ToolCalls!).Result, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Workspace, "late")));
+        var approvals = RunJson.Parse<List<Approval>>(await gateway.CliAsync("approvals", "list", "--all", "--json"));
+        Assert.Equal(ApprovalStatus.Expired, Assert.Single(approvals).Status);
+    }
+
+    [Fact]
+    public async Task PendingApproval_SurvivesARestart_AndTheRunResumesWhenApproved()
+    {
+        _server.For("scripted-main").Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch after-restart"}""")).Reply(ScriptedReply.Text("resumed and done"));
+        var first = await GatewayProcess.StartAsync(_home.Root);
+        using (var client = first.AuthorizedClient())
+        {
+            _ = client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("worker", "survive", Trigger: "api"), ApiJson.Options);
+            await PendingApprovalAsync(client);
+        }
+
+        Assert.Equal(0, await first.StopAsync());
+        await first.DisposeAsync();
+        await using var second = await GatewayProcess.StartAsync(_home.Root);
+        using var again = second.AuthorizedClient();
+        var approval = await PendingApprovalAsync(again);
+        var parked = RunJson.Parse<RunView>(await second.CliAsync("runs", "show", approval.RunId, "--json"));
+        Assert.Equal(RunStatus.WaitingApproval, parked.Status);
+        Assert.Contains("1 run(s) are waiting for approval again", second.Output, StringComparison.Ordinal);
+
+        await second.CliAsync("approvals", "approve", approval.Id);
+        var run = await FinishedRunAsync(again, approval.RunId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal("resumed and done", run.Answer);
+        Assert.True(File.Exists(Path.Combine(Workspace, "after-restart")));
+    }
+
+    [Fact]
+    public async Task UndoRun_RevertsEveryChange_NewestFirst_AndSaysWhatItCouldNot()
+    {
+        File.WriteAllText(Path.Combine(Workspace, "keep.txt"), "original");
+        File.WriteAllText(Path.Combine(Workspace, "old.txt"), "to be deleted");
+        File.WriteAllText(Path.Combine(Workspace, "a.txt"), "to be moved");
+        _server.For("scripted-main")
+            .Reply(ScriptedReply.ToolCalls(
+                ("write_file", """{"path":"keep.txt","content":"overwritten"}"""),
+                ("write_file", """{"path":"new.txt","content":"brand new"}"""),
+                ("delete_file", """{"path":"old.txt"}"""),
+                ("move_file", """{"from":"a.txt","to":"moved/a.txt"}"""),
+                ("run_command", """{"command":"ls"}""")))
+            .Reply(ScriptedReply.Text("changed things"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        var run = RunJson.Parse<RunView>(await gateway.CliAsync("run", "worker", "-m", "change", "--json"));
+        Assert.Equal("overwritten", File.ReadAllText(Path.Combine(Workspace, "keep.txt")));
+
+        var undo = await gateway.CliAsync("undo", "--run", run.Id);
+        var twice = await gateway.CliAsync("undo", "--run", run.Id);
+
+        Assert.Equal("original", File.ReadAllText(Path.Combine(Workspace, "keep.txt")));
+        Assert.False(File.Exists(Path.Combine(Workspace, "new.txt")), "the created file is still there");
+        Assert.Equal("to be deleted", File.ReadAllText(Path.Combine(Workspace, "old.txt")));
+        Assert.Equal("to be moved", File.ReadAllText(Path.Combine(Workspace, "a.txt")));
+        Assert.Equal(1, undo.ExitCode);
+        Assert.Contains("NOT undone: action", undo.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ran a program whose effects MeshClaw cannot know", undo.Stdout, StringComparison.Ordinal);
+        Assert.Equal(4, undo.Stdout.Split('\n').Count(l => l.StartsWith("undone:", StringComparison.Ordinal)));
+        Assert.Contains("already undone", twice.Stdout, StringComparison.Ordinal);
+        var order = undo.Stdout.Split('\n').Where(l => l.Contains("action", StringComparison.Ordinal)).ToList();
+        Assert.Contains("run_command", order[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IntentWithoutResult_IsReconciledAtStart_NeverRetried()
+    {
+        File.WriteAllText(Path.Combine(Workspace, "landed.txt"), "new content");
+        var database = new SqliteDatabase(Path.Combine(_home.Root, "meshclaw.db"));
+        await database.InitializeAsync(default);
+        await using (var connection = await database.OpenAsync(default))
+        {
+            const string insert = """
+                INSERT INTO journal (run_id, agent, tool, capability, risk, arguments, target, items, status, at)
+                VALUES ('run_crashed', 'worker', 'write_file', 'files.write', 'ReversibleWrite', @Args, @Target, 1, 'Intent', 0)
+                """;
+            await connection.ExecuteAsync(insert, new { Args = """{"path":"landed.txt","content":"new content"}""", Target = "landed.txt" });
+            await connection.ExecuteAsync(insert, new { Args = """{"path":"never.txt","content":"x"}""", Target = "never.txt" });
+            await connection.ExecuteAsync(insert.Replace("'write_file', 'files.write'", "'run_command', 'shell.exec'", StringComparison.Ordinal),
+                new { Args = """{"command":"make deploy"}""", Target = "make deploy" });
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        var journal = RunJson.Parse<List<JournalEntry>>(await gateway.CliAsync("journal", "--run", "run_crashed", "--json"));
+
+        Assert.Equal([JournalStatus.Done, JournalStatus.NotDone, JournalStatus.Unknown], journal.Select(e => e.Status));
+        Assert.False(File.Exists(Path.Combine(Workspace, "never.txt")), "a reconciled action was retried");
+        Assert.Contains("checked: notdone", gateway.Output, StringComparison.Ordinal);
+        Assert.Contains("checked: unknown", gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pause_CancelsAutonomousRunsWithinASecond_HoldsNewOnes_ButChatGoesOn()
+    {
+        _server.For("scripted-main")
+            .Reply(ScriptedReply.Delay(TimeSpan.FromMinutes(5), ScriptedReply.Text("too late")))
+            .Reply(ScriptedReply.Text("chat still works"))
+            .Reply(ScriptedReply.Text("back to work"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var client = gateway.AuthorizedClient();
+        var autonomous = client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("worker", "long job", Trigger: "api"), ApiJson.Options);
+        await _server.WaitForRequestAsync(r => r.Model == "scripted-main", TimeSpan.FromSeconds(30));
+
+        var clock = Stopwatch.StartNew();
+        using (var pause = await client.PostAsJsonAsync(new Uri("api/pause", UriKind.Relative), new { }))
+        {
+            pause.EnsureSuccessStatusCode();
+        }
+
+        var cancelled = (await (await autonomous).Content.ReadFromJsonAsync<RunView>(ApiJson.Options))!;
+        var stoppedAfter = clock.Elapsed;
+        var held = await client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("worker", "another job", Trigger: "api"), ApiJson.Options);
+        var chat = await gateway.CliWithInputAsync("hello while paused\n", "chat", "worker");
+        var resume = await gateway.CliAsync("resume");
+        var after = await gateway.CliAsync("run", "worker", "-m", "go on", "--json");
+
+        Assert.Equal(RunStatus.Cancelled, cancelled.Status);
+        Assert.True(stoppedAfter < TimeSpan.FromSeconds(1), $"the autonomous run stopped {stoppedAfter.TotalMilliseconds} ms after pause");
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, held.StatusCode);
+        Assert.Contains("chat still works", chat.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, resume.ExitCode);
+        Assert.Equal(RunStatus.Succeeded, RunJson.Parse<RunView>(after).Status);
+    }
+
+    [Fact]
+    public async Task SecretInToolOutput_IsRedactedBeforeTheModelTranscriptOrAuditSeeIt()
+    {
+        const string secret = "ghp_0123456789abcdefSECRET";
+        new FileSecretStore(_home.Root).Set("GITHUB_TOKEN", secret);
+        File.WriteAllText(Path.Combine(Workspace, "leak.txt"), $"token: {secret}");
+        _server.For("scripted-main").Reply(ScriptedReply.ToolCall("read_file", """{"path":"leak.txt"}""")).Reply(ScriptedReply.Text("read it"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+
+        var run = RunJson.Parse<RunView>(await gateway.CliAsync("run", "worker", "-m", "read leak.txt", "--json"));
+        var shown = await gateway.CliAsync("runs", "show", run.Id, "--json");
+        var audit = await gateway.CliAsync("audit", "list", "--limit", "500", "--json");
+
+        var fedBack = _server.Requests.Last(r => r.Model == "scripted-main").LastUserOrToolContent();
+        Assert.Contains("[secret:GITHUB_TOKEN]", fedBack, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, fedBack, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, shown.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, audit.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, File.ReadAllText(Path.Combine(_home.Root, "config.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditVerify_PassesOnARealLog_AndFindsAnEdit()
+    {
+        _server.For("scripted-main").Reply(ScriptedReply.ToolCall("time_now", "{}")).Reply(ScriptedReply.Text("ok"));
+        var gateway = await GatewayProcess.StartAsync(_home.Root);
+        await gateway.CliAsync("run", "worker", "-m", "time please");
+        await gateway.StopAsync();
+        await gateway.DisposeAsync();
+
+        var intact = await MeshClawCli.RunAsync(_home.Root, ["audit", "verify"]);
+        await using (var connection = await new SqliteDatabase(Path.Combine(_home.Root, "meshclaw.db")).OpenAsync(default))
+        {
+            await connection.ExecuteAsync("UPDATE audit SET data = replace(data, 'time_now', 'nothing') WHERE kind = 'policy.decision'");
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var tampered = await MeshClawCli.RunAsync(_home.Root, ["audit", "verify"]);
+
+        Assert.True(intact.ExitCode == 0, intact.ToString());
+        Assert.Contains("audit log intact", intact.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Contains("TAMPERED at record", tampered.Stderr, StringComparison.Ordinal);
+        Assert.Contains("was edited", tampered.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_FlagsLoosenedDefaultsDisabledAuditAndBroadGrants_WithFixes()
+    {
+        _home.Config("policy", new JsonObject { ["loosen"] = new JsonArray(new JsonObject { ["agent"] = "worker", ["capability"] = "shell.exec" }) })
+            .Config("audit", new JsonObject { ["enabled"] = false })
+            .Agent("everything", "tools: [\"*\"]");
+        var clean = new TestHome();
+        clean.Agent("reader", "tools: [files.read]");
+        File.SetUnixFileMode(clean.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await using (var gateway = await GatewayProcess.StartAsync(clean.Root))
+        {
+        }
+
+        var risky = await MeshClawCli.RunAsync(_home.Root, ["doctor"]);
+        var json = await MeshClawCli.RunAsync(_home.Root, ["doctor", "--json"]);
+        var calm = await MeshClawCli.RunAsync(clean.Root, ["doctor"]);
+        clean.Dispose();
+
+        Assert.Equal(1, risky.ExitCode);
+        Assert.Contains("[high] audit: the audit log is switched off", risky.Stdout, StringComparison.Ordinal);
+        Assert.Contains("may use shell.exec without asking (loosened default)", risky.Stdout, StringComparison.Ordinal);
+        Assert.Contains("agent 'everything' is granted every tool", risky.Stdout, StringComparison.Ordinal);
+        Assert.Contains("fix:", risky.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"severity\": \"high\"", json.Stdout, StringComparison.Ordinal);
+        Assert.True(calm.ExitCode == 0, calm.ToString());
+    }
+}
