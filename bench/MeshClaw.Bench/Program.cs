@@ -1,6 +1,6 @@
 using MeshClaw.Bench;
 
-// Usage: scripts/bench [startup|loop|all]
+// Usage: scripts/bench [startup|loop|security|all] [audit record count, default 1000000]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "startup" or "all")
 {
@@ -10,4 +10,9 @@ if (which is "startup" or "all")
 if (which is "loop" or "all")
 {
     await LoopBench.RunAsync();
+}
+
+if (which is "security" or "all")
+{
+    await SecurityBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
 }
