@@ -98,6 +98,7 @@ public static class GatewayServer
 
         var audit = services.GetRequiredService<IAuditLog>();
         await audit.AppendAsync(new AuditEvent("gateway.started", "meshclaw", null, new { port, bind = config.BindAddress, GatewayInfo.Version, auditEnabled = config.AuditEnabled }), cancellationToken);
+        await services.GetRequiredService<HomeChangeAuditor>().CheckAsync(cancellationToken);
         var parked = await coordinator.ResumeParkedAsync(cancellationToken);
         var url = $"http://{config.BindAddress}:{port}";
         new GatewayFile(url, Environment.ProcessId, time.GetUtcNow()).Write(home.GatewayFile);
@@ -130,6 +131,7 @@ public static class GatewayServer
         services.AddSingleton<IAuditLog>(sp => config.AuditEnabled ? sp.GetRequiredService<SqliteAuditLog>() : new DisabledAuditLog());
         services.AddSingleton(sp => new ConfigSource(home.ConfigFile, secrets, sp.GetRequiredService<IUsageLedger>(), time, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<PauseSwitch>();
+        services.AddSingleton<HomeChangeAuditor>();
         services.AddSingleton(sp => new ApprovalBroker(sp.GetRequiredService<SqliteApprovalStore>(), sp.GetRequiredService<SqliteStandingRules>(),
             sp.GetRequiredService<IAuditLog>(), time, () => sp.GetRequiredService<ConfigSource>().Current().Config.Policy));
         services.AddSingleton(sp => new ToolCatalogFactory(home, sp.GetRequiredService<SqliteMemoryStore>(), () => sp.GetRequiredService<RunCoordinator>()));

@@ -35,6 +35,7 @@ public sealed class RunCoordinator(
     PauseSwitch pause,
     RedactorSource redactors,
     ToolCatalogFactory toolFactory,
+    HomeChangeAuditor changes,
     TimeProvider time,
     ILogger<RunCoordinator> logger) : ISubagentRunner, IDisposable
 {
@@ -55,6 +56,7 @@ public sealed class RunCoordinator(
             throw new RunStartException(400, "the message is empty");
         }
 
+        await changes.CheckAsync(cancellationToken);
         var agent = FindAgent(agentName);
         if (pause.IsPaused && !new RunSecurityState(trigger).Interactive)
         {

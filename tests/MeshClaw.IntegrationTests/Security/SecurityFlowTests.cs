@@ -258,7 +258,9 @@ public sealed class SecurityFlowTests : IAsyncLifetime
     {
         _server.For("scripted-main").Reply(ScriptedReply.ToolCall("time_now", "{}")).Reply(ScriptedReply.Text("ok"));
         var gateway = await GatewayProcess.StartAsync(_home.Root);
+        _home.Agent("worker", "tools: [files.*, shell.exec, time.read, web.fetch]");
         await gateway.CliAsync("run", "worker", "-m", "time please");
+        var changes = await gateway.CliAsync("audit", "list", "--json");
         await gateway.StopAsync();
         await gateway.DisposeAsync();
 
@@ -271,6 +273,8 @@ public sealed class SecurityFlowTests : IAsyncLifetime
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var tampered = await MeshClawCli.RunAsync(_home.Root, ["audit", "verify"]);
 
+        Assert.Contains("config.changed", changes.Stdout, StringComparison.Ordinal);
+        Assert.Contains("agents/worker.md", changes.Stdout, StringComparison.Ordinal);
         Assert.True(intact.ExitCode == 0, intact.ToString());
         Assert.Contains("audit log intact", intact.Stdout, StringComparison.Ordinal);
         Assert.Equal(1, tampered.ExitCode);
