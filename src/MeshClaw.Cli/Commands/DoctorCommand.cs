@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MeshClaw.Cli.Output;
+using MeshClaw.Connectors.Email;
 using MeshClaw.Host.Doctor;
 using MeshClaw.Host.Tools;
 using MeshClaw.Storage.Memory;
@@ -17,7 +18,8 @@ public static class DoctorCommand
         {
             var home = globals.HomeOf(parse);
             using var http = new HttpClient();
-            using var tools = new ToolCatalogFactory(home, new SqliteMemoryStore(new SqliteDatabase(home.Database)), () => throw new InvalidOperationException("doctor runs no agents"));
+            await using var mail = new MailConnections(_ => null);
+            using var tools = new ToolCatalogFactory(home, new SqliteMemoryStore(new SqliteDatabase(home.Database)), mail, _ => null, () => throw new InvalidOperationException("doctor runs no agents"));
             var findings = (await new PostureDoctor(home, tools, http).CheckAsync(ct)).OrderByDescending(f => f.Severity).ToList();
             if (parse.GetValue(globals.Json))
             {

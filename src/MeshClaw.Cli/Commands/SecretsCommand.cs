@@ -77,7 +77,7 @@ public static class SecretsCommand
         return command;
     }
 
-    private static string ReadValue(string name)
+    public static string ReadValue(string name)
     {
         if (Console.IsInputRedirected)
         {

@@ -17,6 +17,8 @@ public sealed record AgentDefinition
     public QuietHours? QuietHours { get; init; }
     /// <summary>Agents this one may delegate to; a sub-agent never gets more than its parent's grants.</summary>
     public IReadOnlyList<string> Subagents { get; init; } = [];
+    /// <summary>Mail folders the agent may touch; empty means every folder.</summary>
+    public IReadOnlyList<string> MailFolders { get; init; } = [];
     /// <summary>The Markdown body: the agent's instructions.</summary>
     public required string Instructions { get; init; }
     public required string SourcePath { get; init; }

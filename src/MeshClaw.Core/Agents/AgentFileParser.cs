@@ -13,7 +13,7 @@ namespace MeshClaw.Core.Agents;
 public static partial class AgentFileParser
 {
     private static readonly HashSet<string> KnownFields =
-        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget", "quiet_hours", "subagents"];
+        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget", "quiet_hours", "subagents", "mail_folders"];
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex AgentName();
@@ -79,6 +79,7 @@ public static partial class AgentFileParser
             Budget = ReadBudget(root, reader),
             QuietHours = ReadQuietHours(root, reader),
             Subagents = reader.StringList(root, "subagents"),
+            MailFolders = reader.StringList(root, "mail_folders"),
             Instructions = body,
             SourcePath = path,
         };

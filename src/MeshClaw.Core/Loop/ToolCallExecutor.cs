@@ -42,6 +42,7 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
         {
             Trigger = request.Trigger,
             Taint = [.. execution.Security.TaintSources],
+            Definition = request.Agent,
         };
         ToolCallPlan plan;
         try

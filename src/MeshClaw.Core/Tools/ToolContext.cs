@@ -8,4 +8,6 @@ public sealed record ToolContext(string Agent, RunId Run, string Workspace, Time
     public RunTrigger Trigger { get; init; } = new("api");
     /// <summary>Sources of untrusted content the run has read; anything the run writes from here on is derived from them.</summary>
     public IReadOnlyList<string> Taint { get; init; } = [];
+    /// <summary>The calling agent's definition (for per-agent limits such as mail folders); null for the user's own undo.</summary>
+    public Agents.AgentDefinition? Definition { get; init; }
 }

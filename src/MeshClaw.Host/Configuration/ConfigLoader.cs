@@ -45,7 +45,7 @@ public static class ConfigLoader
             throw at.Error("(root)", "expected a JSON object");
         }
 
-        at.OnlyKnown(root, "", "port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "shell", "web", "audit");
+        at.OnlyKnown(root, "", "port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "shell", "web", "audit", "email");
         var models = new Dictionary<string, ModelDefinition>(StringComparer.Ordinal);
         if (root.TryGetProperty("models", out var modelsElement) && modelsElement.ValueKind != JsonValueKind.Null)
         {
@@ -85,6 +85,7 @@ public static class ConfigLoader
             Policy = ReadPolicy(at, root),
             Shell = ReadShell(at, root),
             Web = ReadWeb(at, root),
+            Email = EmailConfigReader.Read(root, (field, message) => at.Error(field, message)),
             AuditEnabled = ReadAuditEnabled(at, root),
             BindAddress = at.String(root, "bind", "bind") ?? "127.0.0.1",
         };

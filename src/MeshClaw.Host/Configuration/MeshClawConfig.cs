@@ -1,3 +1,4 @@
+using MeshClaw.Connectors.Email;
 using MeshClaw.Connectors.Shell;
 using MeshClaw.Connectors.Web;
 using MeshClaw.Core.Policy;
@@ -17,6 +18,7 @@ public sealed record MeshClawConfig
     public PolicySettings Policy { get; init; } = new();
     public ShellSettings Shell { get; init; } = new();
     public WebSettings Web { get; init; } = new();
+    public EmailSettings Email { get; init; } = new();
     /// <summary>The audit log can be switched off only here, and doctor reports it as a high-severity finding.</summary>
     public bool AuditEnabled { get; init; } = true;
     /// <summary>Where the gateway listens; anything but loopback is flagged by doctor.</summary>

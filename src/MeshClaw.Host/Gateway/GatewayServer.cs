@@ -1,3 +1,4 @@
+using MeshClaw.Connectors.Email;
 using MeshClaw.Core.Audit;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Security;
@@ -134,7 +135,9 @@ public static class GatewayServer
         services.AddSingleton<HomeChangeAuditor>();
         services.AddSingleton(sp => new ApprovalBroker(sp.GetRequiredService<SqliteApprovalStore>(), sp.GetRequiredService<SqliteStandingRules>(),
             sp.GetRequiredService<IAuditLog>(), time, () => sp.GetRequiredService<ConfigSource>().Current().Config.Policy));
-        services.AddSingleton(sp => new ToolCatalogFactory(home, sp.GetRequiredService<SqliteMemoryStore>(), () => sp.GetRequiredService<RunCoordinator>()));
+        services.AddSingleton(new MailConnections(secrets.Get));
+        services.AddSingleton(sp => new ToolCatalogFactory(home, sp.GetRequiredService<SqliteMemoryStore>(), sp.GetRequiredService<MailConnections>(), secrets.Get,
+            () => sp.GetRequiredService<RunCoordinator>()));
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<ISubagentRunner>(sp => sp.GetRequiredService<RunCoordinator>());
         services.AddSingleton<UndoService>();

@@ -1,3 +1,5 @@
+using MeshClaw.Connectors.Email;
+using MeshClaw.Connectors.Email.Tools;
 using MeshClaw.Connectors.Files;
 using MeshClaw.Connectors.Memory;
 using MeshClaw.Connectors.Shell;
@@ -13,7 +15,7 @@ using MeshClaw.Storage.Memory;
 namespace MeshClaw.Host.Tools;
 
 /// <summary>Every tool MeshClaw has, built from the current configuration (allow-lists and limits) for each run.</summary>
-public sealed class ToolCatalogFactory(MeshClawHome home, SqliteMemoryStore memories, Func<ISubagentRunner> subagents) : IDisposable
+public sealed class ToolCatalogFactory(MeshClawHome home, SqliteMemoryStore memories, MailConnections mail, Func<string, string?> secret, Func<ISubagentRunner> subagents) : IDisposable
 {
     // Redirects are reported, not followed: following one could leave the allow-listed domain.
     private readonly HttpClient _web = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
@@ -28,6 +30,10 @@ public sealed class ToolCatalogFactory(MeshClawHome home, SqliteMemoryStore memo
         AgentFieldTool.Grants(home), AgentFieldTool.Budget(home), AgentFieldTool.Schedule(home),
         new UpdateConfigTool(home), new RestoreHomeFileTool(home),
         new DelegateTool(subagents),
+        new ListMailTool(config.Email, mail), new ReadMailTool(config.Email, mail),
+        new MoveMailTool(config.Email, mail, MoveKind.Move), new MoveMailTool(config.Email, mail, MoveKind.Archive), new MoveMailTool(config.Email, mail, MoveKind.Delete),
+        new FlagMailTool(config.Email, mail, markRead: false), new FlagMailTool(config.Email, mail, markRead: true),
+        new DraftReplyTool(config.Email, mail), new SendMailTool(config.Email, mail, secret),
     ]);
 
     public void Dispose() => _web.Dispose();

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+
+namespace MeshClaw.Connectors.Email;
+
+/// <summary>The open IMAP connection of each account, shared by the email tools and triage, closed with the gateway.</summary>
+public sealed class MailConnections(Func<string, string?> secret) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, (EmailAccount Account, ImapConnection Connection)> _open = new(StringComparer.Ordinal);
+
+    public Mailbox For(EmailAccount account)
+    {
+        var entry = _open.AddOrUpdate(account.Name,
+            _ => (account, new ImapConnection(account, secret)),
+            (_, existing) => existing.Account == account ? existing : (account, new ImapConnection(account, secret)));
+        return new Mailbox(entry.Connection);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, connection) in _open.Values)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+}
