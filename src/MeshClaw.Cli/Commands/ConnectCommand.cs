@@ -78,6 +78,10 @@ public static class ConnectCommand
             await File.WriteAllTextAsync(home.ConfigFile, text, ct);
             Terminal.Line($"connected '{name}': {folders.Count} folders ({string.Join(", ", folders)})");
             Terminal.Line($"password stored as secret {secretName}; account saved in {home.ConfigFile}");
+            if (Host.Inbox.InboxAgentFile.EnsureWritten(home.Agents))
+            {
+                Terminal.Line($"the inbox agent is ready in {Path.Combine(home.Agents, "inbox.md")} (06:00 daily and on new mail); it files, flags and drafts, and never sends");
+            }
             return 0;
         }));
         command.Subcommands.Add(email);

@@ -6,6 +6,9 @@ public sealed record EmailSettings
     public IReadOnlyDictionary<string, EmailAccount> Accounts { get; init; } = new Dictionary<string, EmailAccount>();
     public IReadOnlyList<TriageRule> Rules { get; init; } = [];
 
+    /// <summary>How often the watcher looks for new mail.</summary>
+    public TimeSpan PollEvery { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Where triage files each category; a category without a folder stays in the inbox.</summary>
     public IReadOnlyDictionary<string, string> Folders { get; init; } = DefaultFolders;
 

@@ -58,13 +58,21 @@ public sealed class Mailbox(ImapConnection connection)
         return folder is not null && await LocateAsync(folder, id, cancellationToken) is not null;
     }, cancellationToken);
 
+    /// <summary>The UID the next message will get: cheap to ask, and it grows when mail arrives.</summary>
+    public Task<uint> UidNextAsync(string folderName, CancellationToken cancellationToken) => connection.UseAsync(async client =>
+    {
+        var folder = (await GetFolderAsync(client, folderName, cancellationToken))!;
+        await folder.StatusAsync(StatusItems.UidNext, cancellationToken);
+        return folder.UidNext?.Id ?? 0;
+    }, cancellationToken);
+
     public Task<int> CountAsync(string folderName, CancellationToken cancellationToken) => connection.UseAsync(async client =>
         (await OpenAsync(client, folderName, FolderAccess.ReadOnly, cancellationToken))!.Count, cancellationToken);
 
     /// <summary>Moves a message; returns the id it has in the destination (new only for mail without a Message-ID).</summary>
-    public Task<string> MoveAsync(string fromName, string id, string toName, CancellationToken cancellationToken) => connection.UseAsync(async client =>
+    public Task<string> MoveAsync(string fromName, string id, string toName, CancellationToken cancellationToken, bool createDestination = false) => connection.UseAsync(async client =>
     {
-        var destination = await GetFolderAsync(client, toName, cancellationToken, createIfMissing: toName == Account.QuarantineFolder);
+        var destination = await GetFolderAsync(client, toName, cancellationToken, createIfMissing: createDestination || toName == Account.QuarantineFolder);
         var source = (await OpenAsync(client, fromName, FolderAccess.ReadWrite, cancellationToken))!;
         var uid = await LocateAsync(source, id, cancellationToken) ?? throw new MailNotFoundException(fromName, id);
         var moved = await source.MoveToAsync(uid, destination!, cancellationToken);

@@ -19,6 +19,8 @@ public sealed record AgentDefinition
     public IReadOnlyList<string> Subagents { get; init; } = [];
     /// <summary>Mail folders the agent may touch; empty means every folder.</summary>
     public IReadOnlyList<string> MailFolders { get; init; } = [];
+    /// <summary>Set for MeshClaw's built-in agents (<c>inbox</c>): their runs follow a built-in procedure, under the same gate.</summary>
+    public string? Builtin { get; init; }
     /// <summary>The Markdown body: the agent's instructions.</summary>
     public required string Instructions { get; init; }
     public required string SourcePath { get; init; }

@@ -13,7 +13,7 @@ namespace MeshClaw.Core.Agents;
 public static partial class AgentFileParser
 {
     private static readonly HashSet<string> KnownFields =
-        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget", "quiet_hours", "subagents", "mail_folders"];
+        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget", "quiet_hours", "subagents", "mail_folders", "builtin"];
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex AgentName();
@@ -80,6 +80,7 @@ public static partial class AgentFileParser
             QuietHours = ReadQuietHours(root, reader),
             Subagents = reader.StringList(root, "subagents"),
             MailFolders = reader.StringList(root, "mail_folders"),
+            Builtin = reader.OptionalString(root, "builtin"),
             Instructions = body,
             SourcePath = path,
         };

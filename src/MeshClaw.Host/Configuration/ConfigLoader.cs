@@ -45,7 +45,7 @@ public static class ConfigLoader
             throw at.Error("(root)", "expected a JSON object");
         }
 
-        at.OnlyKnown(root, "", "port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "shell", "web", "audit", "email");
+        at.OnlyKnown(root, "", "port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "shell", "web", "audit", "email", "schedulerTickSeconds");
         var models = new Dictionary<string, ModelDefinition>(StringComparer.Ordinal);
         if (root.TryGetProperty("models", out var modelsElement) && modelsElement.ValueKind != JsonValueKind.Null)
         {
@@ -88,6 +88,7 @@ public static class ConfigLoader
             Email = EmailConfigReader.Read(root, (field, message) => at.Error(field, message)),
             AuditEnabled = ReadAuditEnabled(at, root),
             BindAddress = at.String(root, "bind", "bind") ?? "127.0.0.1",
+            SchedulerTick = TimeSpan.FromSeconds(Math.Max(1, at.Integer(root, "schedulerTickSeconds", "schedulerTickSeconds") ?? 15)),
         };
     }
 

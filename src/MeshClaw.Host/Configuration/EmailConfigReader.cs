@@ -17,9 +17,9 @@ public static class EmailConfigReader
         }
 
         Expect(email, JsonValueKind.Object, "email", error);
-        foreach (var p in email.EnumerateObject().Where(p => p.Name is not ("accounts" or "rules" or "folders")))
+        foreach (var p in email.EnumerateObject().Where(p => p.Name is not ("accounts" or "rules" or "folders" or "pollSeconds")))
         {
-            throw error($"email.{p.Name}", "unknown field; known fields are accounts, rules, folders");
+            throw error($"email.{p.Name}", "unknown field; known fields are accounts, rules, folders, pollSeconds");
         }
 
         var accounts = new Dictionary<string, EmailAccount>(StringComparer.Ordinal);
@@ -80,7 +80,8 @@ public static class EmailConfigReader
             }
         }
 
-        return new EmailSettings { Accounts = accounts, Rules = rules, Folders = folders };
+        var poll = Number(email, "pollSeconds", "email", error) ?? 60;
+        return new EmailSettings { Accounts = accounts, Rules = rules, Folders = folders, PollEvery = TimeSpan.FromSeconds(poll) };
     }
 
     private static EmailAccount Account(string name, JsonElement a, Func<string, string, ConfigException> error)

@@ -9,6 +9,7 @@ using MeshClaw.Core.Usage;
 using MeshClaw.Host.Approvals;
 using MeshClaw.Host.Configuration;
 using MeshClaw.Host.Home;
+using MeshClaw.Host.Inbox;
 using MeshClaw.Host.Safety;
 using MeshClaw.Host.Tools;
 using MeshClaw.Host.Tools.Delegation;
@@ -36,6 +37,7 @@ public sealed class RunCoordinator(
     RedactorSource redactors,
     ToolCatalogFactory toolFactory,
     HomeChangeAuditor changes,
+    InboxTriage triage,
     TimeProvider time,
     ILogger<RunCoordinator> logger) : ISubagentRunner, IDisposable
 {
@@ -118,16 +120,22 @@ public sealed class RunCoordinator(
         };
     }
 
-    private AgentLoop CreateLoop()
+    private ToolCallExecutor CreateExecutor()
     {
         var (settings, _) = config.Current();
-        var gate = new PolicyGate(settings.Policy, rules, pause, journal, time);
-        var executor = new ToolCallExecutor(gate, approvals, journal, audit, time);
-        return new AgentLoop(runs, executor, audit, time, new AgentLoopOptions());
+        return new ToolCallExecutor(new PolicyGate(settings.Policy, rules, pause, journal, time), approvals, journal, audit, time);
     }
 
+    private AgentLoop CreateLoop() => new(runs, CreateExecutor(), audit, time, new AgentLoopOptions());
+
+    /// <summary>Runs the agent: the agent loop, or for a built-in agent its own procedure (under the same executor and gate).</summary>
     public Task<RunRecord> RunAsync(AgentRunRequest request, CancellationToken cancellationToken) =>
-        TrackAsync(request, cancel => CreateLoop().RunAsync(request, cancel), cancellationToken);
+        TrackAsync(request, cancel => request.Agent.Builtin switch
+        {
+            "inbox" => triage.RunAsync(request, CreateExecutor(), config.Current().Config.Email, cancel),
+            null => CreateLoop().RunAsync(request, cancel),
+            var other => throw new RunStartException(400, $"agent '{request.Agent.Name}' names an unknown built-in procedure '{other}' (known: inbox)"),
+        }, cancellationToken);
 
     private async Task<RunRecord> TrackAsync(AgentRunRequest request, Func<CancellationToken, Task<RunRecord>> body, CancellationToken cancellationToken)
     {

@@ -33,7 +33,7 @@ public sealed class ToolCatalogFactory(MeshClawHome home, SqliteMemoryStore memo
         new ListMailTool(config.Email, mail), new ReadMailTool(config.Email, mail),
         new MoveMailTool(config.Email, mail, MoveKind.Move), new MoveMailTool(config.Email, mail, MoveKind.Archive), new MoveMailTool(config.Email, mail, MoveKind.Delete),
         new FlagMailTool(config.Email, mail, markRead: false), new FlagMailTool(config.Email, mail, markRead: true),
-        new DraftReplyTool(config.Email, mail), new SendMailTool(config.Email, mail, secret),
+        new DraftReplyTool(config.Email, mail), new SendMailTool(config.Email, mail, secret), new FileBatchTool(config.Email, mail),
     ]);
 
     public void Dispose() => _web.Dispose();

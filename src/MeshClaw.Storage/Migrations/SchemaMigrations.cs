@@ -156,5 +156,42 @@ public static class SchemaMigrations
                 INSERT INTO memories_fts(memories_fts, rowid, text) VALUES ('delete', old.id, old.text);
             END;
             """),
+        new(3, "mail triage decisions, outcomes, digests", """
+            CREATE TABLE mail_triage (
+                account TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                sender TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                category TEXT NOT NULL,
+                source TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                folder TEXT,
+                run_id TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (account, message_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX mail_triage_by_sender ON mail_triage(account, sender, at DESC);
+
+            CREATE TABLE outcomes (
+                id INTEGER PRIMARY KEY,
+                run_id TEXT NOT NULL,
+                agent TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                detail TEXT,
+                source TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
+            CREATE INDEX outcomes_by_run ON outcomes(run_id);
+            CREATE INDEX outcomes_by_time ON outcomes(at);
+
+            CREATE TABLE digests (
+                id INTEGER PRIMARY KEY,
+                run_id TEXT NOT NULL,
+                agent TEXT NOT NULL,
+                text TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
+            """),
     ];
 }

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using Cronos;
+using MeshClaw.Core.Agents;
+using MeshClaw.Core.Runs;
+using MeshClaw.Host.Configuration;
+using MeshClaw.Host.Home;
+using MeshClaw.Host.Runs;
+using MeshClaw.Host.Safety;
+using Microsoft.Extensions.Logging;
+
+namespace MeshClaw.Host.Scheduling;
+
+/// <summary>
+/// Starts agents on their own: cron triggers in the user's time zone, intervals, and events (new mail, from the
+/// mail watcher). One run per agent at a time; nothing starts while MeshClaw is paused.
+/// </summary>
+public sealed class TriggerScheduler(MeshClawHome home, ConfigSource config, RunCoordinator coordinator, PauseSwitch pause, TimeProvider time, ILogger<TriggerScheduler> logger)
+{
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastFired = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly DateTimeOffset _started = time.GetUtcNow();
+
+    /// <summary>Checks every trigger once a tick until the gateway stops.</summary>
+    public async Task RunAsync(TimeSpan tick, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(tick, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                Tick();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    public void Tick()
+    {
+        if (pause.IsPaused)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var zone = config.Current().Config.Policy.TimeZone;
+        foreach (var agent in AgentCatalog.Load(home.Agents).Agents)
+        {
+            foreach (var trigger in agent.Triggers)
+            {
+                var last = _lastFired.GetValueOrDefault(Key(agent, trigger), _started);
+                var due = trigger.Kind switch
+                {
+                    AgentTriggerKind.Interval => IntervalParser.TryParse(trigger.Value) is { } every && now - last >= every,
+                    AgentTriggerKind.Cron => NextCron(trigger.Value, last, zone) is { } next && next <= now,
+                    _ => false,
+                };
+                if (due)
+                {
+                    _lastFired[Key(agent, trigger)] = now;
+                    Start(agent, new RunTrigger("schedule", $"{trigger.Kind.ToString().ToLowerInvariant()} {trigger.Value}"), "scheduled run");
+                }
+            }
+        }
+    }
+
+    /// <summary>An event happened (e.g. email.received): start every agent that listens for it.</summary>
+    public void Raise(string eventName, string detail)
+    {
+        if (pause.IsPaused)
+        {
+            return;
+        }
+
+        foreach (var agent in AgentCatalog.Load(home.Agents).Agents.Where(a => a.Triggers.Any(t => t.Kind == AgentTriggerKind.Event && t.Value == eventName)))
+        {
+            Start(agent, new RunTrigger("event", $"{eventName}: {detail}"), $"{eventName}: {detail}");
+        }
+    }
+
+    private void Start(AgentDefinition agent, RunTrigger trigger, string message)
+    {
+        if (_running.TryGetValue(agent.Name, out var busy) && !busy.IsCompleted)
+        {
+            return;
+        }
+
+        _running[agent.Name] = Task.Run(async () =>
+        {
+            try
+            {
+                var request = await coordinator.PrepareAsync(agent.Name, message, trigger, null, false, CancellationToken.None);
+                await coordinator.RunAsync(request, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning("Agent {Agent} did not run for {Trigger}: {Error}", agent.Name, trigger, ex.Message);
+            }
+        });
+    }
+
+    private static DateTimeOffset? NextCron(string expression, DateTimeOffset after, TimeZoneInfo zone)
+    {
+        try
+        {
+            var format = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
+            return CronExpression.Parse(expression, format).GetNextOccurrence(after, zone);
+        }
+        catch (CronFormatException)
+        {
+            return null;
+        }
+    }
+
+    private static string Key(AgentDefinition agent, AgentTrigger trigger) => $"{agent.Name}|{trigger.Kind}|{trigger.Value}";
+
+    /// <summary>Waits for runs the scheduler started (at shutdown).</summary>
+    public Task DrainAsync() => Task.WhenAll(_running.Values);
+}

@@ -1,0 +1,201 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MailKit;
+using MeshClaw.Core.Journal;
+using MeshClaw.Core.Runs;
+using MeshClaw.Host.Api;
+using MeshClaw.IntegrationTests.Infrastructure;
+using MeshClaw.Storage.Secrets;
+using MeshClaw.Testing;
+using MeshClaw.Testing.Mail;
+using MimeKit;
+
+namespace MeshClaw.IntegrationTests.Email;
+
+/// <summary>The built-in inbox agent against a real mailbox: rules first at zero tokens, the model for the rest, never sending.</summary>
+public sealed class TriageTests : IAsyncLifetime
+{
+    private const string Password = "carol-pass-1234";
+    private readonly TestHome _home = new();
+    private MailServer _mail = null!;
+    private MailSeeder _carol = null!;
+    private ScriptedModelServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _mail = await MailServer.StartAsync(new Dictionary<string, string> { ["carol"] = Password });
+        _carol = new MailSeeder(_mail, "carol", Password);
+        _server = await ScriptedModelServer.StartAsync();
+        var email = MailGatewayFixture.Account(_mail, "MAIL_CAROL");
+        email["accounts"]!["mail"]!["user"] = "carol";
+        email["accounts"]!["mail"]!["address"] = $"carol@{MailServer.Domain}";
+        _home.Config("email", email).OpenAIModel("triage", _server.OpenAIBaseUrl, "triage-model")
+            .RawAgentFile("inbox.md", "---\nname: inbox\nbuiltin: inbox\ntools: [email.read, email.move, email.flag, email.draft]\n---\nTriage the mail.\n");
+        new FileSecretStore(_home.Root).Set("MAIL_CAROL", Password);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _carol.DisposeAsync();
+        await _server.DisposeAsync();
+        await _mail.DisposeAsync();
+        _home.Dispose();
+    }
+
+    private async Task<Dictionary<string, string>> InboxIdsAsync()
+    {
+        var inbox = await _carol.FolderAsync("INBOX");
+        await inbox.OpenAsync(FolderAccess.ReadOnly);
+        var items = await inbox.FetchAsync(0, -1, MessageSummaryItems.Envelope | MessageSummaryItems.UniqueId);
+        var ids = items.ToDictionary(i => i.Envelope?.Subject ?? "", i => i.Envelope?.MessageId is { } id ? id : $"uid:{inbox.UidValidity}:{i.UniqueId.Id}");
+        await inbox.CloseAsync();
+        return ids;
+    }
+
+    [Fact]
+    public async Task Triage_SettlesByRulesFirst_ThenTheModel_FilesFlagsDrafts_AndNeverSends()
+    {
+        var boss = MailFixtures.NeedsReply();
+        await _carol.AppendAsync("INBOX", MailFixtures.Newsletter(1), MailFixtures.Newsletter(2), MailFixtures.Notification(), boss, MailFixtures.Injection(),
+            MailFixtures.Latin1(), MailFixtures.CalendarInvite(), MailFixtures.MultipartAlternative(), MailFixtures.WithoutMessageId());
+        await _carol.AppendRawAsync("INBOX", MailFixtures.Malformed());
+        var ids = await InboxIdsAsync();
+        object Verdict(string subject, string category, string? reply = null) => new { id = ids[subject], category, reason = "looks like " + category, reply };
+        var answer = JsonSerializer.Serialize(new[]
+        {
+            Verdict(boss.Subject!, "needs-reply", "Hi, I will send the Q3 numbers on Thursday."),
+            Verdict(MailFixtures.Injection().Subject!, "spam"),
+            Verdict("Grüße aus München", "fyi"),
+            Verdict("Invitation: Sprint review @ Fri 10:00", "urgent"),
+            Verdict("Meeting notes", "fyi"),
+            Verdict("No id here", "fyi"),
+            Verdict(ids.Keys.Single(k => k.Contains("weird", StringComparison.Ordinal)), "spam"),
+        });
+        _server.For("triage-model").Reply(ScriptedReply.Text(answer, inputTokens: 900, outputTokens: 120));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+
+        var result = await gateway.CliAsync("run", "inbox", "-m", "triage now", "--json");
+        var again = await gateway.CliAsync("run", "inbox", "-m", "triage again", "--json");
+
+        var run = RunJson.Parse<RunView>(result);
+        Assert.True(run.Status == RunStatus.Succeeded, result.ToString());
+        Assert.Contains("3 settled by rules at zero tokens, 7 by the model", run.Answer, StringComparison.Ordinal);
+        Assert.Equal(1, run.Usage.ModelCalls);
+        Assert.Equal(2, (await _carol.ContentsAsync("Newsletters")).Count);
+        Assert.Single(await _carol.ContentsAsync("Notifications"));
+        Assert.Equal(2, (await _carol.ContentsAsync("Junk")).Count);
+        Assert.Empty(await _carol.ContentsAsync("MeshClaw Quarantine"));
+        var inbox = await _carol.ContentsAsync("INBOX");
+        Assert.Equal(5, inbox.Count);
+        Assert.True(inbox.Single(m => m.Subject.StartsWith("Invitation", StringComparison.Ordinal)).Flags.HasFlag(MessageFlags.Flagged));
+        var draft = await _carol.FirstMessageAsync("Drafts");
+        Assert.Equal(boss.MessageId, draft.InReplyTo);
+        Assert.Contains("Q3 numbers on Thursday", draft.TextBody, StringComparison.Ordinal);
+        var prompt = _server.Requests.Single(r => r.Model == "triage-model").Body;
+        Assert.Contains("untrusted-data", prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain("This week in tech", prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.ToolCalls!, c => c.Tool == "email_send");
+        var second = RunJson.Parse<RunView>(again);
+        Assert.Equal(RunStatus.Succeeded, second.Status);
+        Assert.Equal(0, second.Usage.ModelCalls);
+        var journal = RunJson.Parse<List<JournalEntry>>(await gateway.CliAsync("journal", "--run", run.Id, "--json"));
+        Assert.Single(journal, e => e.Tool == "email_file_batch" && e.Items == 5 && e.Status == JournalStatus.Done);
+    }
+
+    [Fact]
+    public async Task ModelThatAnswersGarbage_LeavesTheMailUnsorted_AndTheRunStillReports()
+    {
+        await _carol.AppendAsync("INBOX", MailFixtures.NeedsReply(), MailFixtures.Latin1());
+        _server.For("triage-model").ReplyAlways(ScriptedReply.Text("I think they are all fine, really!"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+
+        var run = RunJson.Parse<RunView>(await gateway.CliAsync("run", "inbox", "-m", "triage", "--json"));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(2, run.Usage.ModelCalls);
+        Assert.Contains("Not sorted (2)", run.Answer, StringComparison.Ordinal);
+        Assert.Equal(2, (await _carol.ContentsAsync("INBOX")).Count);
+    }
+
+    [Fact]
+    public async Task FiftyMegabyteMessage_IsTriagedWithoutTrouble()
+    {
+        await _carol.AppendAsync("INBOX", MailFixtures.Huge(50));
+        var ids = await InboxIdsAsync();
+        _server.For("triage-model").Reply(ScriptedReply.Text(JsonSerializer.Serialize(new[] { new { id = ids.Values.Single(), category = "fyi", reason = "long" } })));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+
+        var run = RunJson.Parse<RunView>(await gateway.CliAsync("run", "inbox", "-m", "triage", "--json"));
+
+        Assert.True(run.Status == RunStatus.Succeeded, run.Reason);
+        var prompt = _server.Requests.Single(r => r.Model == "triage-model").Body;
+        Assert.True(prompt.Length < 20_000, $"the prompt was {prompt.Length} characters: the body should be cut to an excerpt");
+    }
+
+    [Fact]
+    public async Task KillNineMidTriageOfAThousandMessages_LeavesEveryMessageInOneFolder_AndTheJournalHonest()
+    {
+        _home.Config("policy", new JsonObject { ["bulkLimitPerRun"] = 5000, ["ratePerHour"] = 100000 });
+        var batch = Enumerable.Range(1, 1000).Select(MailFixtures.Newsletter).ToArray();
+        foreach (var chunk in batch.Chunk(100))
+        {
+            await _carol.AppendAsync("INBOX", chunk);
+        }
+
+        var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using (var client = gateway.AuthorizedClient())
+        {
+            // The client stays connected until the kill: a client that hangs up cancels its run.
+            _ = client.PostAsync(new Uri("api/runs", UriKind.Relative), JsonContent(new StartRunBody("inbox", "triage", Trigger: "api")));
+            await Eventually.GetAsync(async () => (await _carol.ContentsAsync("Newsletters")).Count > 50 ? "moving" : null, TimeSpan.FromSeconds(60), "the triage to start filing");
+            await gateway.KillHardAsync();
+        }
+
+        await gateway.DisposeAsync();
+        await using var restarted = await GatewayProcess.StartAsync(_home.Root);
+        var interrupted = Assert.Single(RunJson.Parse<List<RunView>>(await restarted.CliAsync("runs", "list", "--json")));
+        Assert.Equal(RunStatus.Interrupted, interrupted.Status);
+        var journal = RunJson.Parse<List<JournalEntry>>(await restarted.CliAsync("journal", "--run", interrupted.Id, "--json"));
+        var entry = Assert.Single(journal);
+        Assert.Equal(JournalStatus.Unknown, entry.Status);
+        Assert.Contains("checked: unknown", restarted.Output, StringComparison.Ordinal);
+
+        var inbox = await _carol.ContentsAsync("INBOX");
+        var filed = await _carol.ContentsAsync("Newsletters");
+        var all = inbox.Concat(filed).Select(m => m.MessageId).ToList();
+        Assert.Equal(1000, all.Count);
+        Assert.Equal(1000, all.Distinct().Count());
+
+        var rerun = RunJson.Parse<RunView>(await restarted.CliAsync("run", "inbox", "-m", "finish", "--json"));
+        Assert.Equal(RunStatus.Succeeded, rerun.Status);
+        Assert.Equal(1000, (await _carol.ContentsAsync("Newsletters")).Select(m => m.MessageId).Distinct().Count());
+        Assert.Empty(await _carol.ContentsAsync("INBOX"));
+    }
+
+    [Fact]
+    public async Task NewMail_StartsTheInboxAgentByItself()
+    {
+        var email = (JsonObject)MailGatewayFixture.Account(_mail, "MAIL_CAROL");
+        email["accounts"]!["mail"]!["user"] = "carol";
+        email["pollSeconds"] = 1;
+        _home.Config("email", email)
+            .RawAgentFile("inbox.md", "---\nname: inbox\nbuiltin: inbox\ntools: [email.read, email.move, email.flag, email.draft]\ntriggers:\n  - event: email.received\n---\nTriage the mail.\n");
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        await Task.Yield();
+
+        using (var smtp = new MailKit.Net.Smtp.SmtpClient())
+        {
+            await smtp.ConnectAsync(_mail.Host, _mail.SmtpPort, MailKit.Security.SecureSocketOptions.None);
+            await smtp.SendAsync(MailFixtures.Newsletter(77), MailboxAddress.Parse("news@newsletter.example"), [MailboxAddress.Parse($"carol@{MailServer.Domain}")]);
+            await smtp.DisconnectAsync(true);
+        }
+
+        var filed = await Eventually.GetAsync(async () => (await _carol.ContentsAsync("Newsletters")).Count == 1 ? "filed" : null,
+            TimeSpan.FromSeconds(60), "the inbox agent to notice the new mail and file the newsletter");
+        Assert.Equal("filed", filed);
+        var runs = RunJson.Parse<List<RunView>>(await gateway.CliAsync("runs", "list", "--json"));
+        Assert.Contains(runs, r => r.Agent == "inbox" && r.Trigger.StartsWith("event:email.received", StringComparison.Ordinal));
+    }
+
+    private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body, ApiJson.Options), System.Text.Encoding.UTF8, "application/json");
+}
