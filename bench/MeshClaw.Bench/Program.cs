@@ -1,6 +1,6 @@
 using MeshClaw.Bench;
 
-// Usage: scripts/bench [startup|loop|security|all] [audit record count, default 1000000]
+// Usage: scripts/bench [startup|loop|security|triage|all] [count: audit records (default 1000000) or messages (default 10000)]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "startup" or "all")
 {
@@ -15,4 +15,9 @@ if (which is "loop" or "all")
 if (which is "security" or "all")
 {
     await SecurityBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+}
+
+if (which is "triage" or "all")
+{
+    await TriageBench.RunAsync(args.Length > 1 && which == "triage" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
 }
