@@ -21,4 +21,5 @@ root.Subcommands.Add(JournalCommand.Create(globals));
 root.Subcommands.Add(AuditCommand.Create(globals));
 root.Subcommands.Add(DoctorCommand.Create(globals));
 root.Subcommands.Add(ConnectCommand.Create(globals));
+root.Subcommands.Add(DigestCommand.Create(globals));
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) });

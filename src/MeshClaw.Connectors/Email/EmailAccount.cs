@@ -8,7 +8,10 @@ public sealed record EmailAccount
     public int ImapPort { get; init; } = 993;
     public MailTls ImapTls { get; init; } = MailTls.Ssl;
     public required string User { get; init; }
+    /// <summary>Name of the secret holding the password, or the OAuth2 access token when <see cref="OAuth2"/> is set.</summary>
     public required string PasswordSecret { get; init; }
+    /// <summary>Log in with XOAUTH2 (the secret is an access token) instead of a password.</summary>
+    public bool OAuth2 { get; init; }
     /// <summary>The address mail is sent from and drafts are written as; the user name when it is an address.</summary>
     public string? Address { get; init; }
     public string? SmtpHost { get; init; }

@@ -95,7 +95,14 @@ public sealed class ImapConnection(EmailAccount account, Func<string, string?> s
 
         try
         {
-            await client.AuthenticateAsync(account.User, password, cancellationToken);
+            if (account.OAuth2)
+            {
+                await client.AuthenticateAsync(new SaslMechanismOAuth2(account.User, password), cancellationToken);
+            }
+            else
+            {
+                await client.AuthenticateAsync(account.User, password, cancellationToken);
+            }
         }
         catch (AuthenticationException ex)
         {

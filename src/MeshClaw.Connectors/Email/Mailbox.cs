@@ -45,11 +45,54 @@ public sealed class Mailbox(ImapConnection connection)
             s.Headers?[HeaderId.ListUnsubscribe], s.Headers?[HeaderId.Precedence], s.Headers?[HeaderId.AutoSubmitted], envelope.InReplyTo);
     }
 
-    public Task<MimeMessage> ReadAsync(string folderName, string id, CancellationToken cancellationToken) => connection.UseAsync(async client =>
+    /// <summary>Reads a message; a UID hint from a listing saves the search, and is checked against the Message-ID.</summary>
+    public Task<MimeMessage> ReadAsync(string folderName, string id, CancellationToken cancellationToken, uint? uidHint = null) => connection.UseAsync(async client =>
     {
         var folder = (await OpenAsync(client, folderName, FolderAccess.ReadOnly, cancellationToken))!;
+        if (uidHint is { } hint)
+        {
+            var hinted = await folder.GetMessageAsync(new UniqueId(folder.UidValidity, hint), cancellationToken);
+            if (MessageRef.TryParseUid(id, out _, out _) || hinted.MessageId == id)
+            {
+                return hinted;
+            }
+        }
+
         var uid = await LocateAsync(folder, id, cancellationToken) ?? throw new MailNotFoundException(folderName, id);
         return await folder.GetMessageAsync(uid, cancellationToken);
+    }, cancellationToken);
+
+    /// <summary>
+    /// Moves many messages of one folder with as few commands as possible: UIDs are found for all ids at once
+    /// (one FETCH of envelopes, a SEARCH only for ids not found that way), then moved in chunks of 100.
+    /// Returns each moved message's id in the destination, and the ids that were no longer there.
+    /// </summary>
+    public Task<(IReadOnlyList<(string Id, string NewId)> Moved, IReadOnlyList<string> Missing)> MoveManyAsync(
+        string fromName, IReadOnlyList<string> ids, string toName, CancellationToken cancellationToken) => connection.UseAsync(async client =>
+    {
+        var destination = (await GetFolderAsync(client, toName, cancellationToken, createIfMissing: true))!;
+        var source = (await OpenAsync(client, fromName, FolderAccess.ReadWrite, cancellationToken))!;
+        var all = await source.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope, cancellationToken);
+        var byId = new Dictionary<string, UniqueId>(StringComparer.Ordinal);
+        foreach (var summary in all)
+        {
+            byId.TryAdd(MessageRef.Of(summary.Envelope?.MessageId, source.UidValidity, summary.UniqueId.Id), summary.UniqueId);
+        }
+
+        var found = ids.Where(byId.ContainsKey).Select(id => (Id: id, Uid: byId[id])).ToList();
+        var missing = ids.Where(id => !byId.ContainsKey(id)).ToList();
+        var moved = new List<(string, string)>();
+        foreach (var chunk in found.Chunk(100))
+        {
+            var map = await source.MoveToAsync([.. chunk.Select(c => c.Uid)], destination, cancellationToken);
+            foreach (var (id, uid) in chunk)
+            {
+                var newId = MessageRef.TryParseUid(id, out _, out _) && map.TryGetValue(uid, out var newUid) ? MessageRef.Of(null, newUid.Validity, newUid.Id) : id;
+                moved.Add((id, newId));
+            }
+        }
+
+        return ((IReadOnlyList<(string, string)>)moved, (IReadOnlyList<string>)missing);
     }, cancellationToken);
 
     public Task<bool> ContainsAsync(string folderName, string id, CancellationToken cancellationToken) => connection.UseAsync(async client =>

@@ -4,6 +4,7 @@ using MeshClaw.Host.Gateway;
 using MeshClaw.Host.Home;
 using MeshClaw.Host.Runs;
 using MeshClaw.Host.Safety;
+using MeshClaw.Storage.Triage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -25,6 +26,11 @@ public static class InfoEndpoints
                 [.. catalog.Agents.OrderBy(a => a.Name, StringComparer.Ordinal).Select(ToView)],
                 [.. catalog.Errors.Select(e => e.ToString())]), ApiJson.Options);
         });
+
+        app.MapGet("/api/digest", async (SqliteTriageStore store, string? agent, CancellationToken ct) =>
+            await store.LatestDigestAsync(agent ?? "inbox", ct) is { } digest
+                ? Results.Json(new { agent = agent ?? "inbox", digest }, ApiJson.Options)
+                : Results.Json(new ApiError($"no digest from agent '{agent ?? "inbox"}' yet"), ApiJson.Options, statusCode: 404));
 
         app.MapGet("/api/usage", async (IUsageLedger ledger, TimeProvider time, DateTimeOffset? since, CancellationToken ct) =>
         {

@@ -7,7 +7,7 @@ namespace MeshClaw.Host.Configuration;
 public static class EmailConfigReader
 {
     private static readonly string[] AccountFields =
-        ["imapHost", "imapPort", "imapTls", "user", "passwordSecret", "address", "smtpHost", "smtpPort", "smtpTls", "quarantineFolder", "retentionDays"];
+        ["imapHost", "imapPort", "imapTls", "user", "passwordSecret", "auth", "address", "smtpHost", "smtpPort", "smtpTls", "quarantineFolder", "retentionDays"];
 
     public static EmailSettings Read(JsonElement root, Func<string, string, ConfigException> error)
     {
@@ -103,6 +103,12 @@ public static class EmailConfigReader
             User = Text(a, "user", field, error) ?? throw error($"{field}.user", "is required"),
             PasswordSecret = Text(a, "passwordSecret", field, error) ?? throw error($"{field}.passwordSecret", "is required: the name of a secret (meshclaw secrets set NAME)"),
             Address = Text(a, "address", field, error),
+            OAuth2 = Text(a, "auth", field, error) switch
+            {
+                null or "password" => false,
+                "oauth2" => true,
+                var other => throw error($"{field}.auth", $"unknown auth '{other}'; use password or oauth2"),
+            },
             SmtpHost = Text(a, "smtpHost", field, error),
             SmtpPort = Number(a, "smtpPort", field, error) ?? defaults.SmtpPort,
             SmtpTls = Tls(a, "smtpTls", field, error) ?? defaults.SmtpTls,

@@ -111,8 +111,9 @@ public static class GatewayServer
         var scheduler = services.GetRequiredService<TriggerScheduler>();
         var schedules = scheduler.RunAsync(config.SchedulerTick, stopping);
         var watcher = config.Email.Accounts.Count > 0 ? services.GetRequiredService<MailWatcher>().RunAsync(config.Email.PollEvery, stopping) : Task.CompletedTask;
+        var purge = config.Email.Accounts.Count > 0 ? services.GetRequiredService<QuarantinePurge>().RunPeriodicallyAsync(TimeSpan.FromHours(6), stopping) : Task.CompletedTask;
         await app.WaitForShutdownAsync(cancellationToken);
-        await Task.WhenAll(schedules, watcher);
+        await Task.WhenAll(schedules, watcher, purge);
         await coordinator.DrainAsync(TimeSpan.FromSeconds(10));
         await services.GetRequiredService<MailConnections>().DisposeAsync();
         await audit.AppendAsync(new AuditEvent("gateway.stopped", "meshclaw", null, new { }), CancellationToken.None);
@@ -146,6 +147,7 @@ public static class GatewayServer
         services.AddSingleton<InboxTriage>();
         services.AddSingleton<TriggerScheduler>();
         services.AddSingleton<MailWatcher>();
+        services.AddSingleton<QuarantinePurge>();
         services.AddSingleton(sp => new ApprovalBroker(sp.GetRequiredService<SqliteApprovalStore>(), sp.GetRequiredService<SqliteStandingRules>(),
             sp.GetRequiredService<IAuditLog>(), time, () => sp.GetRequiredService<ConfigSource>().Current().Config.Policy));
         services.AddSingleton(new MailConnections(secrets.Get));

@@ -52,7 +52,11 @@ public sealed class InboxTriage(IRunStore runs, IAuditLog audit, SqliteTriageSto
             }
 
             answer = report.Digest(request.Id.Value);
-            await store.AddDigestAsync(request.Id.Value, request.Agent.Name, answer, time.GetUtcNow(), CancellationToken.None);
+            if (report.Total > 0)
+            {
+                // A run that found nothing new keeps the last digest in place.
+                await store.AddDigestAsync(request.Id.Value, request.Agent.Name, answer, time.GetUtcNow(), CancellationToken.None);
+            }
             status = RunStatus.Succeeded;
         }
         catch (RunStopException stop)
@@ -175,7 +179,7 @@ public sealed class InboxTriage(IRunStore runs, IAuditLog audit, SqliteTriageSto
     {
         try
         {
-            var full = await mailbox.ReadAsync("INBOX", message.Id, cancellationToken);
+            var full = await mailbox.ReadAsync("INBOX", message.Id, cancellationToken, message.Uid);
             var body = full.TextBody ?? (full.HtmlBody is { } html ? Connectors.Web.ReadableText.FromHtml(html) : "");
             return body.Length > ExcerptChars ? body[..ExcerptChars] + "…" : body;
         }

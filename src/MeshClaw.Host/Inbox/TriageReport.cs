@@ -13,6 +13,7 @@ public sealed class TriageReport
     public List<string> Unsorted { get; } = [];
     public int ByRules => _decided.Count(d => d.Verdict.Source != "model");
     public int ByModel => _decided.Count(d => d.Verdict.Source == "model");
+    public int Total => _decided.Count + Unsorted.Count;
 
     public void Add(MailSummary mail, TriageVerdict verdict, string? folder) => _decided.Add((mail, verdict, folder));
 

@@ -31,17 +31,11 @@ public sealed class FileBatchTool(EmailSettings settings, MailConnections connec
         var moves = Moves(arguments, context);
         var back = new List<object>();
         var missing = new List<string>();
-        foreach (var move in moves)
+        foreach (var group in moves.GroupBy(m => (m.Folder, m.To)))
         {
-            try
-            {
-                var newId = await mailbox.MoveAsync(move.Folder, move.Id, move.To, cancellationToken, createDestination: true);
-                back.Add(new { id = newId, folder = move.To, to = move.Folder });
-            }
-            catch (MailNotFoundException)
-            {
-                missing.Add(move.Id);
-            }
+            var (moved, gone) = await mailbox.MoveManyAsync(group.Key.Folder, [.. group.Select(m => m.Id)], group.Key.To, cancellationToken);
+            back.AddRange(moved.Select(m => (object)new { id = m.NewId, folder = group.Key.To, to = group.Key.Folder }));
+            missing.AddRange(gone);
         }
 
         var text = $"moved {back.Count} message(s)" + (missing.Count > 0 ? $"; {missing.Count} were no longer there: {string.Join(", ", missing)}" : "");

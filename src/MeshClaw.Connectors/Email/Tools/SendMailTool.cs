@@ -47,7 +47,15 @@ public sealed class SendMailTool(EmailSettings settings, MailConnections connect
         {
             if (smtp.Capabilities.HasFlag(SmtpCapabilities.Authentication))
             {
-                await smtp.AuthenticateAsync(account.User, secret(account.PasswordSecret) ?? "", cancellationToken);
+                var credential = secret(account.PasswordSecret) ?? "";
+                if (account.OAuth2)
+                {
+                    await smtp.AuthenticateAsync(new MailKit.Security.SaslMechanismOAuth2(account.User, credential), cancellationToken);
+                }
+                else
+                {
+                    await smtp.AuthenticateAsync(account.User, credential, cancellationToken);
+                }
             }
         }
 
