@@ -1,7 +1,8 @@
 namespace MeshClaw.Core.Usage;
 
-/// <summary>Summed usage for one group (an agent, a model, or an agent and model pair).</summary>
+/// <summary>Summed usage for one group; <see cref="Key"/> names it (an agent, a model, both, a day or a trigger).</summary>
 public sealed record UsageTotal(
+    string Key,
     string Agent,
     string Model,
     int Calls,
@@ -19,4 +20,6 @@ public enum UsageGrouping
     AgentAndModel,
     Agent,
     Model,
+    Day,
+    Trigger,
 }

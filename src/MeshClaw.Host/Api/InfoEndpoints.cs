@@ -32,10 +32,24 @@ public static class InfoEndpoints
                 ? Results.Json(new { agent = agent ?? "inbox", digest }, ApiJson.Options)
                 : Results.Json(new ApiError($"no digest from agent '{agent ?? "inbox"}' yet"), ApiJson.Options, statusCode: 404));
 
-        app.MapGet("/api/usage", async (IUsageLedger ledger, TimeProvider time, DateTimeOffset? since, CancellationToken ct) =>
+        app.MapGet("/api/usage", async (IUsageLedger ledger, TimeProvider time, DateTimeOffset? since, string? by, CancellationToken ct) =>
         {
             var from = since ?? new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-            var totals = await ledger.TotalsAsync(from, UsageGrouping.AgentAndModel, ct);
+            var grouping = by switch
+            {
+                null or "agent-model" => UsageGrouping.AgentAndModel,
+                "agent" => UsageGrouping.Agent,
+                "model" => UsageGrouping.Model,
+                "day" => UsageGrouping.Day,
+                "trigger" => UsageGrouping.Trigger,
+                _ => (UsageGrouping?)null,
+            };
+            if (grouping is null)
+            {
+                return Results.Json(new ApiError($"unknown grouping '{by}'; use agent, model, day, trigger or agent-model"), ApiJson.Options, statusCode: 400);
+            }
+
+            var totals = await ledger.TotalsAsync(from, grouping.Value, ct);
             return Results.Json(new UsageReport(from, totals, totals.Sum(t => t.InputTokens + t.OutputTokens), totals.Sum(t => t.Cost), totals.Sum(t => t.Calls)), ApiJson.Options);
         });
     }

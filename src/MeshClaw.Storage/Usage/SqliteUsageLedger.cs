@@ -27,23 +27,25 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
 
     public async Task<IReadOnlyList<UsageTotal>> TotalsAsync(DateTimeOffset since, UsageGrouping grouping, CancellationToken cancellationToken)
     {
-        var (agentColumn, modelColumn) = grouping switch
+        var (keyColumn, agentColumn, modelColumn) = grouping switch
         {
-            UsageGrouping.Agent => ("COALESCE(agent, '(none)')", "'*'"),
-            UsageGrouping.Model => ("'*'", "model_id"),
-            _ => ("COALESCE(agent, '(none)')", "model_id"),
+            UsageGrouping.Agent => ("COALESCE(agent, '(none)')", "COALESCE(agent, '(none)')", "'*'"),
+            UsageGrouping.Model => ("model_id", "'*'", "model_id"),
+            UsageGrouping.Day => ("strftime('%Y-%m-%d', at / 1000, 'unixepoch')", "'*'", "'*'"),
+            UsageGrouping.Trigger => ("COALESCE(substr(trigger, 1, CASE WHEN instr(trigger, ':') > 0 THEN instr(trigger, ':') - 1 ELSE length(trigger) END), '(none)')", "'*'", "'*'"),
+            _ => ("COALESCE(agent, '(none)') || ' / ' || model_id", "COALESCE(agent, '(none)')", "model_id"),
         };
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<TotalRow>(new CommandDefinition($"""
-            SELECT {agentColumn} AS agent, {modelColumn} AS model, COUNT(*) AS calls,
+            SELECT {keyColumn} AS key, {agentColumn} AS agent, {modelColumn} AS model, COUNT(*) AS calls,
                    SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
                    SUM(cached_tokens) AS cached_tokens, SUM(reasoning_tokens) AS reasoning_tokens,
                    SUM(cost_nanos) AS cost_nanos, AVG(latency_ms) AS latency_ms,
                    SUM(estimated) AS estimated, SUM(error IS NOT NULL) AS failed
             FROM usage WHERE at >= @Since
-            GROUP BY 1, 2 ORDER BY SUM(input_tokens + output_tokens) DESC, 1, 2
+            GROUP BY 1, 2, 3 ORDER BY {(grouping == UsageGrouping.Day ? "1" : "SUM(input_tokens + output_tokens) DESC, 1")}
             """, new { Since = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new UsageTotal(r.agent, r.model, (int)r.calls, r.input_tokens, r.output_tokens, r.cached_tokens,
+        return [.. rows.Select(r => new UsageTotal(r.key, r.agent, r.model, (int)r.calls, r.input_tokens, r.output_tokens, r.cached_tokens,
             r.reasoning_tokens, Money.FromNanos(r.cost_nanos), r.latency_ms, (int)r.estimated, (int)r.failed))];
     }
 
@@ -59,6 +61,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
 
     private sealed class TotalRow
     {
+        public string key { get; set; } = "";
         public string agent { get; set; } = "";
         public string model { get; set; } = "";
         public long calls { get; set; }

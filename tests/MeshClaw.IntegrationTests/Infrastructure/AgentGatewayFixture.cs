@@ -27,7 +27,8 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
             .OpenAIModel("looping", openai, "scripted-loop")
             .OpenAIModel("budget", openai, "scripted-budget")
             .OpenAIModel("readonly", openai, "scripted-readonly")
-            .OpenAIModel("estimate", openai, "scripted-estimate");
+            .OpenAIModel("estimate", openai, "scripted-estimate")
+            .OpenAIModel("usage", openai, "scripted-usage");
         Home.Agent("steps", "model: steps\ntools: [time.read, files.read]")
             .Agent("streamer", "model: stream")
             .Agent("claude", "model: claude\ntools: [time_now]")
@@ -38,7 +39,8 @@ public sealed class AgentGatewayFixture : IAsyncLifetime
             .Agent("looper", "model: looping\ntools: [time.read]")
             .Agent("budgeted", "model: budget\ntools: [time.read]\nbudget:\n  tokens_per_run: 100")
             .Agent("readonly", "model: readonly")
-            .Agent("estimate", "model: estimate");
+            .Agent("estimate", "model: estimate")
+            .Agent("counter", "model: usage");
         Gateway = await GatewayProcess.StartAsync(Home.Root);
     }
 

@@ -205,6 +205,28 @@ public sealed class AgentRunTests(AgentGatewayFixture fixture) : IClassFixture<A
     }
 
     [Fact]
+    public async Task Usage_GroupsByModelDayAndTrigger_AndItsCsvAddsUpToTheLedger()
+    {
+        _server.For("scripted-usage").Reply(ScriptedReply.Text("counted", inputTokens: 40, outputTokens: 2));
+        await _gateway.CliAsync("run", "counter", "-m", "count me", "--json");
+
+        var byModel = RunJson.Parse<UsageReport>(await _gateway.CliAsync("usage", "--by", "model", "--since", "1d", "--json"));
+        var byDay = RunJson.Parse<UsageReport>(await _gateway.CliAsync("usage", "--by", "day", "--json"));
+        var byTrigger = RunJson.Parse<UsageReport>(await _gateway.CliAsync("usage", "--by", "trigger", "--json"));
+        var csv = await _gateway.CliAsync("usage", "--by", "model", "--since", "1d", "--csv");
+        var bad = await _gateway.CliAsync("usage", "--since", "last tuesday");
+
+        Assert.Contains(byModel.ByAgentAndModel, t => t.Key == "scripted-usage");
+        Assert.Equal(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Assert.Single(byDay.ByAgentAndModel).Key);
+        Assert.Contains(byTrigger.ByAgentAndModel, t => t.Key == "cli");
+        var rows = csv.Stdout.Trim().Split('\n').Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(byModel.TotalTokens, rows.Sum(r => long.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(r[5], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(byModel.TotalCost, rows.Sum(r => decimal.Parse(r[8], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--since 'last tuesday'", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownRunId_GivesAClearError()
     {
         var shown = await _gateway.CliAsync("runs", "show", "run_nope");
