@@ -52,7 +52,7 @@ public sealed class AgentLoop(IRunStore runs, ToolCallExecutor executor, IAuditL
         {
             if (checkBudgetFirst)
             {
-                RunBudget.Enforce(request.Agent.Budget, RunUsage.Zero, request.SpentToday);
+                RunBudget.EnforceAll(request, RunUsage.Zero);
             }
 
             answer = request.Redactor.Redact(await LoopAsync(state, cancellationToken));
@@ -120,7 +120,7 @@ public sealed class AgentLoop(IRunStore runs, ToolCallExecutor executor, IAuditL
                 return text;
             }
 
-            RunBudget.Enforce(request.Agent.Budget, state.Usage, request.SpentToday);
+            RunBudget.EnforceAll(request, state.Usage);
             await ProcessCallsAsync(state, calls, 0, null, loops, cancellationToken);
         }
 

@@ -23,6 +23,10 @@ public sealed record AgentRunRequest
     public IReadOnlyList<RunRecord> History { get; init; } = [];
     /// <summary>Tokens and cost the agent already spent today, for the per-day budget.</summary>
     public (long Tokens, decimal Cost) SpentToday { get; init; }
+    /// <summary>The budget of all agents together, and what they spent today and this month.</summary>
+    public OverallBudget? Overall { get; init; }
+    public (long Tokens, decimal Cost) OverallSpentToday { get; init; }
+    public decimal OverallSpentMonth { get; init; }
     /// <summary>Ask the model to stream; text arrives at the observer as it is generated.</summary>
     public bool Stream { get; init; }
     public IRunObserver Observer { get; init; } = NullRunObserver.Instance;

@@ -30,5 +30,31 @@ public static class RunBudget
         }
     }
 
+    /// <summary>The agent's limits and the overall ones (all agents together), for a run in flight.</summary>
+    public static void EnforceAll(AgentRunRequest request, RunUsage usage)
+    {
+        Enforce(request.Agent.Budget, usage, request.SpentToday);
+        if (request.Overall is not { } overall)
+        {
+            return;
+        }
+
+        var (tokensToday, costToday) = request.OverallSpentToday;
+        if (overall.TokensPerDay is { } tokens && tokensToday + usage.TotalTokens >= tokens)
+        {
+            throw Stop($"all agents together used {tokensToday + usage.TotalTokens} tokens today; the overall budget is {tokens} tokens per day");
+        }
+
+        if (overall.CostPerDay is { } day && costToday + usage.Cost >= day)
+        {
+            throw Stop($"all agents together spent {costToday + usage.Cost:0.######} today; the overall budget is {day} per day");
+        }
+
+        if (overall.CostPerMonth is { } month && request.OverallSpentMonth + usage.Cost >= month)
+        {
+            throw Stop($"all agents together spent {request.OverallSpentMonth + usage.Cost:0.######} this month; the overall budget is {month} per month");
+        }
+    }
+
     private static RunStopException Stop(string reason) => new(RunStatus.BudgetStopped, reason);
 }

@@ -45,7 +45,7 @@ public static class ConfigLoader
             throw at.Error("(root)", "expected a JSON object");
         }
 
-        at.OnlyKnown(root, "", "port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "shell", "web", "audit", "email", "schedulerTickSeconds");
+        at.OnlyKnown(root, "", "port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "shell", "web", "audit", "email", "schedulerTickSeconds", "budgets");
         var models = new Dictionary<string, ModelDefinition>(StringComparer.Ordinal);
         if (root.TryGetProperty("models", out var modelsElement) && modelsElement.ValueKind != JsonValueKind.Null)
         {
@@ -87,6 +87,7 @@ public static class ConfigLoader
             Web = ReadWeb(at, root),
             Email = EmailConfigReader.Read(root, (field, message) => at.Error(field, message)),
             AuditEnabled = ReadAuditEnabled(at, root),
+            Budgets = ReadBudgets(at, root),
             BindAddress = at.String(root, "bind", "bind") ?? "127.0.0.1",
             SchedulerTick = TimeSpan.FromSeconds(Math.Max(1, at.Integer(root, "schedulerTickSeconds", "schedulerTickSeconds") ?? 15)),
         };
@@ -208,6 +209,30 @@ public static class ConfigLoader
             AllowDomains = at.StringList(web, "allowDomains", "web.allowDomains"),
             Timeout = TimeSpan.FromSeconds(at.Integer(web, "timeoutSeconds", "web.timeoutSeconds") ?? (long)defaults.Timeout.TotalSeconds),
             MaxBytes = (int)(at.Integer(web, "maxBytes", "web.maxBytes") ?? defaults.MaxBytes),
+        };
+    }
+
+    private static Core.Agents.OverallBudget? ReadBudgets(FieldReader at, JsonElement root)
+    {
+        if (!root.TryGetProperty("budgets", out var budgets) || budgets.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        at.Expect(budgets, JsonValueKind.Object, "budgets");
+        at.OnlyKnown(budgets, "budgets", "tokensPerDay", "costPerDay", "costPerMonth", "warnAt");
+        var warn = at.Money(budgets, "warnAt", "budgets") ?? 0.8m;
+        if (warn is <= 0 or > 1)
+        {
+            throw at.Error("budgets.warnAt", $"{warn} is not a share between 0 and 1 (e.g. 0.8)");
+        }
+
+        return new Core.Agents.OverallBudget
+        {
+            TokensPerDay = at.Integer(budgets, "tokensPerDay", "budgets.tokensPerDay"),
+            CostPerDay = at.Money(budgets, "costPerDay", "budgets"),
+            CostPerMonth = at.Money(budgets, "costPerMonth", "budgets"),
+            WarnAt = (double)warn,
         };
     }
 

@@ -19,6 +19,8 @@ public sealed record MeshClawConfig
     public ShellSettings Shell { get; init; } = new();
     public WebSettings Web { get; init; } = new();
     public EmailSettings Email { get; init; } = new();
+    /// <summary>What all agents together may spend; null when the user set no overall budget.</summary>
+    public Core.Agents.OverallBudget? Budgets { get; init; }
     /// <summary>How often schedules are checked.</summary>
     public TimeSpan SchedulerTick { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>The audit log can be switched off only here, and doctor reports it as a high-severity finding.</summary>

@@ -4,14 +4,14 @@ using Microsoft.AspNetCore.Http;
 namespace MeshClaw.Host.Gateway;
 
 /// <summary>
-/// Every API route needs the access token as a bearer token; only /health is open. The comparison takes
-/// the same time whatever the guess, so the token cannot be found byte by byte.
+/// Every API route (/api/...) needs the access token as a bearer token; the dashboard's pages need a session
+/// (see DashboardAuthentication); only /health is open. The comparison takes the same time whatever the guess.
 /// </summary>
 public sealed class AccessTokenAuthentication(RequestDelegate next, AccessToken token)
 {
     public Task InvokeAsync(HttpContext http)
     {
-        if (http.Request.Path.Equals("/health", StringComparison.Ordinal))
+        if (!http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
         {
             return next(http);
         }

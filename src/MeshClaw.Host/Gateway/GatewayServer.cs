@@ -6,6 +6,7 @@ using MeshClaw.Core.Usage;
 using MeshClaw.Host.Api;
 using MeshClaw.Host.Approvals;
 using MeshClaw.Host.Configuration;
+using MeshClaw.Host.Dashboard;
 using MeshClaw.Host.Home;
 using MeshClaw.Host.Inbox;
 using MeshClaw.Host.Journal;
@@ -16,6 +17,7 @@ using MeshClaw.Host.Tools;
 using MeshClaw.Host.Tools.Delegation;
 using MeshClaw.Storage.Approvals;
 using MeshClaw.Storage.Audit;
+using MeshClaw.Storage.Insights;
 using MeshClaw.Storage.Journal;
 using MeshClaw.Storage.Memory;
 using MeshClaw.Storage.Runs;
@@ -78,9 +80,17 @@ public static class GatewayServer
 
         await using var app = builder.Build();
         app.UseMiddleware<AccessTokenAuthentication>();
+        app.UseMiddleware<DashboardAuthentication>();
         app.MapInfoEndpoints();
         app.MapRunEndpoints();
         app.MapSecurityEndpoints();
+        app.MapLoginPages();
+        app.MapHomePage();
+        app.MapRunsPages();
+        app.MapApprovalsPage();
+        app.MapUsagePage();
+        app.MapWastePage();
+        app.MapAgentsPage();
 
         var services = app.Services;
         var coordinator = services.GetRequiredService<RunCoordinator>();
@@ -148,6 +158,8 @@ public static class GatewayServer
         services.AddSingleton<TriggerScheduler>();
         services.AddSingleton<MailWatcher>();
         services.AddSingleton<QuarantinePurge>();
+        services.AddSingleton<SqliteInsights>();
+        services.AddSingleton<DashboardSessions>();
         services.AddSingleton(sp => new ApprovalBroker(sp.GetRequiredService<SqliteApprovalStore>(), sp.GetRequiredService<SqliteStandingRules>(),
             sp.GetRequiredService<IAuditLog>(), time, () => sp.GetRequiredService<ConfigSource>().Current().Config.Policy));
         services.AddSingleton(new MailConnections(secrets.Get));

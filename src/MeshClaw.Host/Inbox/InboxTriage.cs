@@ -40,7 +40,7 @@ public sealed class InboxTriage(IRunStore runs, IAuditLog audit, SqliteTriageSto
         var report = new TriageReport();
         try
         {
-            RunBudget.Enforce(request.Agent.Budget, RunUsage.Zero, request.SpentToday);
+            RunBudget.EnforceAll(request, RunUsage.Zero);
             if (settings.Accounts.Count == 0)
             {
                 throw new RunStopException(RunStatus.Failed, "no email account is connected; add one with: meshclaw connect email");
@@ -121,7 +121,7 @@ public sealed class InboxTriage(IRunStore runs, IAuditLog audit, SqliteTriageSto
                 report.Unsorted.AddRange(batch.Select(m => $"{m.Subject} ({ex.Message})"));
             }
 
-            RunBudget.Enforce(work.Request.Agent.Budget, work.Usage, work.Request.SpentToday);
+            RunBudget.EnforceAll(work.Request, work.Usage);
         }
 
         await ApplyAsync(work, account, settings, pending, verdicts, report, cancellationToken);

@@ -14,6 +14,8 @@ using MeshClaw.Host.Safety;
 using MeshClaw.Host.Tools;
 using MeshClaw.Host.Tools.Delegation;
 using MeshClaw.Storage.Approvals;
+using MeshClaw.Storage.Insights;
+using MeshClaw.Storage.Triage;
 using MeshClaw.Storage.Journal;
 using Microsoft.Extensions.Logging;
 
@@ -38,6 +40,8 @@ public sealed class RunCoordinator(
     ToolCatalogFactory toolFactory,
     HomeChangeAuditor changes,
     InboxTriage triage,
+    SqliteInsights insights,
+    SqliteTriageStore outcomes,
     TimeProvider time,
     ILogger<RunCoordinator> logger) : ISubagentRunner, IDisposable
 {
@@ -101,6 +105,7 @@ public sealed class RunCoordinator(
         var workspace = home.WorkspaceOf(agent.Name);
         Directory.CreateDirectory(workspace);
         var dayStart = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        var monthStart = new DateTimeOffset(dayStart.Year, dayStart.Month, 1, 0, 0, 0, TimeSpan.Zero);
         return new AgentRunRequest
         {
             Id = RunId.New(time),
@@ -112,6 +117,9 @@ public sealed class RunCoordinator(
             Session = session,
             History = session is null ? [] : await runs.SessionHistoryAsync(session, 20, cancellationToken),
             SpentToday = await ledger.SpentAsync(agent.Name, dayStart, cancellationToken),
+            Overall = settings.Budgets,
+            OverallSpentToday = settings.Budgets is null ? default : await insights.SpentAsync(dayStart, cancellationToken),
+            OverallSpentMonth = settings.Budgets?.CostPerMonth is null ? 0m : (await insights.SpentAsync(monthStart, cancellationToken)).Cost,
             Workspace = workspace,
             Stream = stream,
             Redactor = redactors.Current(),
@@ -133,7 +141,7 @@ public sealed class RunCoordinator(
         TrackAsync(request, cancel => request.Agent.Builtin switch
         {
             "inbox" => triage.RunAsync(request, CreateExecutor(), config.Current().Config.Email, cancel),
-            null => CreateLoop().RunAsync(request, cancel),
+            null => RunLoopAsync(request, cancel),
             var other => throw new RunStartException(400, $"agent '{request.Agent.Name}' names an unknown built-in procedure '{other}' (known: inbox)"),
         }, cancellationToken);
 
@@ -182,6 +190,19 @@ public sealed class RunCoordinator(
         await audit.AppendAsync(new AuditEvent("run.delegated", $"agent:{parent.Agent}", parent.Run.Value,
             new { subRun = request.Id.Value, agent = agent, tools = narrowed.Tools, taint = parent.Taint }), cancellationToken);
         return await RunAsync(request, cancellationToken);
+    }
+
+    /// <summary>The agent loop; a run that ends with an answer records it as an outcome (a question answered).</summary>
+    private async Task<RunRecord> RunLoopAsync(AgentRunRequest request, CancellationToken cancellationToken)
+    {
+        var run = await CreateLoop().RunAsync(request, cancellationToken);
+        if (run.Status == RunStatus.Succeeded && !string.IsNullOrWhiteSpace(run.Answer))
+        {
+            await outcomes.AddOutcomeAsync(run.Id.Value, run.Agent, "question.answered", run.Input.Length > 200 ? run.Input[..200] : run.Input,
+                run.Answer.Length > 500 ? run.Answer[..500] : run.Answer, "model", time.GetUtcNow(), CancellationToken.None);
+        }
+
+        return run;
     }
 
     public bool Cancel(RunId run)

@@ -193,5 +193,11 @@ public static class SchemaMigrations
                 at INTEGER NOT NULL
             );
             """),
+        new(4, "outcome feedback", """
+            ALTER TABLE outcomes ADD COLUMN feedback TEXT;
+            ALTER TABLE outcomes ADD COLUMN feedback_at INTEGER;
+            CREATE INDEX outcomes_by_agent ON outcomes(agent, at);
+            CREATE INDEX usage_by_run ON usage(run_id);
+            """),
     ];
 }

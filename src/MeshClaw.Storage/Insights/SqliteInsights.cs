@@ -1,0 +1,114 @@
+using Dapper;
+using MeshClaw.Storage.Sqlite;
+
+namespace MeshClaw.Storage.Insights;
+
+/// <summary>
+/// The value side of the ledger: what the tokens bought (outcomes), what was settled by rules at zero tokens,
+/// and waste (runs that spent and produced nothing, loops, outputs the user threw away).
+/// </summary>
+public sealed class SqliteInsights(SqliteDatabase database)
+{
+    public async Task<ValueSummary> ValueAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var at = since.ToUnixTimeMilliseconds();
+        var usage = await connection.QuerySingleAsync<(long Tokens, long Input, long Cached, long Nanos, long Calls)>(new CommandDefinition("""
+            SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(cached_tokens), 0),
+                   COALESCE(SUM(cost_nanos), 0), COUNT(*)
+            FROM usage WHERE at >= @At
+            """, new { At = at }, cancellationToken: cancellationToken));
+        var outcomes = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM outcomes WHERE at >= @At", new { At = at }, cancellationToken: cancellationToken));
+        var triage = await connection.QuerySingleAsync<(long Rules, long All)>(new CommandDefinition(
+            "SELECT COALESCE(SUM(source <> 'model'), 0), COUNT(*) FROM mail_triage WHERE at >= @At", new { At = at }, cancellationToken: cancellationToken));
+        var perKind = await connection.QueryAsync<(string Kind, long Count, long Useful, long NotUseful)>(new CommandDefinition("""
+            SELECT kind, COUNT(*), COALESCE(SUM(feedback IN ('useful', 'accepted')), 0), COALESCE(SUM(feedback IN ('not-useful', 'discarded')), 0)
+            FROM outcomes WHERE at >= @At GROUP BY kind ORDER BY COUNT(*) DESC
+            """, new { At = at }, cancellationToken: cancellationToken));
+        return new ValueSummary(usage.Tokens, usage.Input, usage.Cached, usage.Nanos / 1_000_000_000m, usage.Calls, outcomes, triage.Rules, triage.All,
+            [.. perKind.Select(k => new OutcomeKind(k.Kind, k.Count, k.Useful, k.NotUseful))]);
+    }
+
+    public async Task<IReadOnlyList<WasteItem>> WasteAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var at = since.ToUnixTimeMilliseconds();
+        var items = new List<WasteItem>();
+        var noOutcome = await connection.QueryAsync<(string Id, string Agent, string Status, string? Reason, long Tokens, long Nanos)>(new CommandDefinition("""
+            SELECT r.id, r.agent, r.status, r.status_reason, r.input_tokens + r.output_tokens, r.cost_nanos
+            FROM runs r
+            WHERE r.started_at >= @At AND r.input_tokens + r.output_tokens > 0 AND r.status NOT IN ('Running', 'WaitingApproval')
+              AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.run_id = r.id)
+            ORDER BY r.input_tokens + r.output_tokens DESC LIMIT 50
+            """, new { At = at }, cancellationToken: cancellationToken));
+        foreach (var run in noOutcome)
+        {
+            var loop = run.Reason?.Contains("loop detected", StringComparison.Ordinal) == true;
+            items.Add(new WasteItem(loop ? "loop" : "no outcome", run.Agent, run.Id, run.Tokens, run.Nanos / 1_000_000_000m,
+                $"{run.Status}{(run.Reason is null ? "" : ": " + run.Reason)}",
+                loop ? "give the agent a rule or a tighter step limit; check its instructions for what it keeps retrying"
+                     : run.Status == "BudgetStopped" ? "raise the budget only if the task needs it, or split the task"
+                     : "look at the run; if this agent often ends like this, disable it or try a cheaper model"));
+        }
+
+        var repeated = await connection.QueryAsync<(string RunId, string Agent, long Calls, long Tokens)>(new CommandDefinition("""
+            SELECT run_id, COALESCE(agent, '(none)'), COUNT(*), SUM(input_tokens + output_tokens)
+            FROM usage WHERE at >= @At AND run_id IS NOT NULL AND error IS NULL
+            GROUP BY run_id, input_tokens, output_tokens HAVING COUNT(*) >= 3
+            ORDER BY SUM(input_tokens + output_tokens) DESC LIMIT 20
+            """, new { At = at }, cancellationToken: cancellationToken));
+        items.AddRange(repeated.Select(r => new WasteItem("repeated identical calls", r.Agent, r.RunId, r.Tokens, 0m,
+            $"{r.Calls} model calls with identical token counts in one run", "the model may be stuck repeating itself: add loop limits or a rule")));
+
+        var unused = await connection.QueryAsync<(string Agent, long Discarded, long Total)>(new CommandDefinition("""
+            SELECT agent, SUM(feedback IN ('not-useful', 'discarded')), COUNT(*)
+            FROM outcomes WHERE at >= @At AND feedback IS NOT NULL
+            GROUP BY agent HAVING SUM(feedback IN ('not-useful', 'discarded')) * 2 > COUNT(*)
+            """, new { At = at }, cancellationToken: cancellationToken));
+        items.AddRange(unused.Select(u => new WasteItem("output not used", u.Agent, null, 0, 0m,
+            $"{u.Discarded} of {u.Total} rated outputs were discarded or not useful", "disable the agent, narrow its instructions, or replace it with a rule")));
+        return items;
+    }
+
+    public async Task<IReadOnlyList<OutcomeRow>> OutcomesAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Id, string RunId, string Agent, string Kind, string Subject, string? Detail, string Source, long At, string? Feedback)>(new CommandDefinition(
+            "SELECT id, run_id, agent, kind, subject, detail, source, at, feedback FROM outcomes WHERE at >= @At ORDER BY id DESC LIMIT @Limit",
+            new { At = since.ToUnixTimeMilliseconds(), Limit = limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new OutcomeRow(r.Id, r.RunId, r.Agent, r.Kind, r.Subject, r.Detail, r.Source, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.Feedback))];
+    }
+
+    /// <summary>Records the user's verdict on an outcome; false when there is no such outcome.</summary>
+    public async Task<bool> FeedbackAsync(long outcome, string verdict, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("UPDATE outcomes SET feedback = @Verdict, feedback_at = @At WHERE id = @Id",
+            new { Id = outcome, Verdict = verdict, At = at.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>Tokens and cost spent by every agent together since a moment (for the overall budget).</summary>
+    public async Task<(long Tokens, decimal Cost)> SpentAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<(long Tokens, long Nanos)>(new CommandDefinition(
+            "SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(cost_nanos), 0) FROM usage WHERE at >= @At",
+            new { At = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        return (row.Tokens, row.Nanos / 1_000_000_000m);
+    }
+}
+
+public sealed record ValueSummary(long Tokens, long InputTokens, long CachedTokens, decimal Cost, long ModelCalls, long Outcomes, long SettledByRules, long Triaged,
+    IReadOnlyList<OutcomeKind> ByKind)
+{
+    public decimal? CostPerOutcome => Outcomes == 0 ? null : Cost / Outcomes;
+    public long? TokensPerOutcome => Outcomes == 0 ? null : Tokens / Outcomes;
+    public double? RuleShare => Triaged == 0 ? null : (double)SettledByRules / Triaged;
+    public double? CachedShare => InputTokens == 0 ? null : (double)CachedTokens / InputTokens;
+}
+
+public sealed record OutcomeKind(string Kind, long Count, long Useful, long NotUseful);
+
+public sealed record WasteItem(string Kind, string Agent, string? RunId, long Tokens, decimal Cost, string What, string Fix);
+
+public sealed record OutcomeRow(long Id, string RunId, string Agent, string Kind, string Subject, string? Detail, string Source, DateTimeOffset At, string? Feedback);
