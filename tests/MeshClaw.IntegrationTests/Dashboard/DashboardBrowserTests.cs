@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using MeshClaw.Core.Runs;
+using MeshClaw.Host.Api;
+using MeshClaw.IntegrationTests.Infrastructure;
+using MeshClaw.Testing;
+
+namespace MeshClaw.IntegrationTests.Dashboard;
+
+/// <summary>The dashboard in a real headless Chromium against a real gateway, with data from real runs.</summary>
+public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static string Shot(string name) => Path.Combine(BrowserFixture.Screenshots, name + ".png");
+
+    [Fact]
+    public async Task SigningIn_ThenApprovingAHeldCall_LetsTheRunFinish()
+    {
+        fixture.Server.For("web-main").Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch from-the-dashboard"}""")).Reply(ScriptedReply.Text("done after approval"));
+        using var client = fixture.Gateway.AuthorizedClient();
+        var pending = client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("worker", "make the file", Trigger: "api"), ApiJson.Options);
+        await fixture.Server.WaitForRequestAsync(r => r.Model == "web-main", TimeSpan.FromSeconds(30));
+        var page = await fixture.SignedInPageAsync();
+
+        await page.WaitForSelectorAsync("#pending-approvals >> text=touch from-the-dashboard");
+        await page.ScreenshotAsync(new() { Path = Shot("home-with-pending-approval"), FullPage = true });
+        await page.GotoAsync(new Uri(fixture.Gateway.BaseUrl, "approvals").ToString());
+        await page.ClickAsync("#pending-approvals button:has-text('Approve')");
+        var run = (await (await pending).Content.ReadFromJsonAsync<RunView>(ApiJson.Options))!;
+        await page.GotoAsync(new Uri(fixture.Gateway.BaseUrl, $"runs/{run.Id}").ToString());
+        var status = await page.TextContentAsync("#run-status");
+        await page.ScreenshotAsync(new() { Path = Shot("run-after-approval"), FullPage = true });
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal("succeeded", status);
+        Assert.Contains("done after approval", await page.TextContentAsync("#run-answer"), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(fixture.Home.Root, "workspaces", "worker", "from-the-dashboard")));
+    }
+
+    [Fact]
+    public async Task BudgetStop_IsShownOnTheStoppedRun()
+    {
+        fixture.Server.For("web-tight").ReplyAlways(ScriptedReply.ToolCall("time_now", "{}").WithUsage(90, 20));
+        var run = RunJson.Parse<RunView>(await fixture.Gateway.CliAsync("run", "tight", "-m", "spend", "--json"));
+        var page = await fixture.SignedInPageAsync();
+
+        await page.GotoAsync(new Uri(fixture.Gateway.BaseUrl, $"runs/{run.Id}").ToString());
+        await page.ScreenshotAsync(new() { Path = Shot("budget-stopped-run"), FullPage = true });
+
+        Assert.Equal("budget-stopped", await page.TextContentAsync("#run-status"));
+        Assert.Contains("budget is 50 tokens per run", await page.TextContentAsync("#run-reason"), StringComparison.Ordinal);
+        await page.GotoAsync(new Uri(fixture.Gateway.BaseUrl, "usage").ToString());
+        Assert.Contains("tight", await page.TextContentAsync("#budgets"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CsvExport_AddsUpToTheLedger()
+    {
+        fixture.Server.For("web-main").Reply(ScriptedReply.Text("for the ledger", inputTokens: 321, outputTokens: 12));
+        await fixture.Gateway.CliAsync("run", "worker", "-m", "count", "--json");
+        var page = await fixture.SignedInPageAsync();
+        await page.GotoAsync(new Uri(fixture.Gateway.BaseUrl, "usage").ToString());
+        await page.ScreenshotAsync(new() { Path = Shot("usage-and-value"), FullPage = true });
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export-csv"));
+        var csv = await File.ReadAllLinesAsync((await download.PathAsync())!);
+        using var client = fixture.Gateway.AuthorizedClient();
+        var ledger = (await client.GetFromJsonAsync<UsageReport>(new Uri($"api/usage?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-30).ToString("o", CultureInfo.InvariantCulture))}", UriKind.Relative), ApiJson.Options))!;
+
+        var rows = csv.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        Assert.Equal("group,agent,model,calls,input_tokens,output_tokens,cached_tokens,reasoning_tokens,cost", csv[0]);
+        Assert.Equal(ledger.TotalTokens, rows.Sum(r => long.Parse(r[4], CultureInfo.InvariantCulture) + long.Parse(r[5], CultureInfo.InvariantCulture)));
+        Assert.Equal(ledger.TotalCost, rows.Sum(r => decimal.Parse(r[8], CultureInfo.InvariantCulture)));
+        Assert.Equal(ledger.Calls, rows.Sum(r => int.Parse(r[3], CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task EveryPageAndRoute_RefusesWithoutASession_AndFormsWithoutTheCsrfToken()
+    {
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Gateway.BaseUrl };
+        foreach (var path in new[] { "", "runs", "runs/run_x", "approvals", "usage", "usage.csv", "usage.json", "waste", "agents" })
+        {
+            using var response = await anonymous.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString().EndsWith("/login", StringComparison.Ordinal) == true,
+                $"GET /{path} without a session answered {(int)response.StatusCode}");
+        }
+
+        foreach (var path in new[] { "pause", "resume", "approvals/apr_x/approve", "outcomes/1/feedback", "logout" })
+        {
+            using var response = await anonymous.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent([]));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        foreach (var path in new[] { "api/runs", "api/usage", "api/approvals", "api/audit", "api/journal", "api/digest", "api/rules" })
+        {
+            using var response = await anonymous.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        var page = await fixture.SignedInPageAsync();
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "meshclaw_session");
+        Assert.True(cookie.HttpOnly);
+        using var withSession = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Gateway.BaseUrl };
+        withSession.DefaultRequestHeaders.Add("Cookie", $"meshclaw_session={cookie.Value}");
+        using var noCsrf = await withSession.PostAsync(new Uri("pause", UriKind.Relative), new FormUrlEncodedContent([new("x", "1")]));
+        using var wrongCsrf = await withSession.PostAsync(new Uri("pause", UriKind.Relative), new FormUrlEncodedContent([new("csrf", "forged")]));
+        Assert.Equal(HttpStatusCode.Forbidden, noCsrf.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, wrongCsrf.StatusCode);
+        Assert.False((await (await fixture.Gateway.AuthorizedClient().GetAsync(new Uri("health", UriKind.Relative))).Content.ReadFromJsonAsync<HealthView>(ApiJson.Options))!.Paused);
+    }
+}
