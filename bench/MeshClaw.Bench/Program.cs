@@ -1,6 +1,6 @@
 using MeshClaw.Bench;
 
-// Usage: scripts/bench [startup|loop|security|triage|all] [count: audit records (default 1000000) or messages (default 10000)]
+// Usage: scripts/bench [startup|loop|security|triage|dashboard|all] [count: audit records (default 1000000) or messages (default 10000)]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "startup" or "all")
 {
@@ -20,4 +20,9 @@ if (which is "security" or "all")
 if (which is "triage" or "all")
 {
     await TriageBench.RunAsync(args.Length > 1 && which == "triage" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
+}
+
+if (which is "dashboard" or "all")
+{
+    await DashboardBench.RunAsync(1_000_000, 100_000);
 }

@@ -25,18 +25,29 @@ public static class Terminal
         }
     }
 
-    public static void Line(string text) => Console.WriteLine(text);
+    public static void Line(string text) => Console.WriteLine(Safe(text));
+
+    /// <summary>Control characters (escape sequences, carriage returns) from untrusted text cannot repaint the terminal.</summary>
+    public static string Safe(string text) =>
+        string.Create(text.Length, text, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = char.IsControl(c) && c is not ('\n' or '\t') ? '?' : c;
+            }
+        });
 
     /// <summary>A dim side note on a terminal (tool calls, usage), plain when piped.</summary>
     public static void Note(string text)
     {
         if (Interactive)
         {
-            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(text)}[/]");
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(Safe(text))}[/]");
         }
         else
         {
-            Console.WriteLine(text);
+            Console.WriteLine(Safe(text));
         }
     }
 
@@ -53,7 +64,7 @@ public static class Terminal
 
             foreach (var row in all)
             {
-                table.AddRow([.. row.Select(Markup.Escape)]);
+                table.AddRow([.. row.Select(c => Markup.Escape(Safe(c)))]);
             }
 
             AnsiConsole.Write(table);
@@ -64,7 +75,7 @@ public static class Terminal
         Console.WriteLine(string.Join("  ", headers.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
         foreach (var row in all)
         {
-            Console.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+            Console.WriteLine(Safe(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd()));
         }
     }
 }

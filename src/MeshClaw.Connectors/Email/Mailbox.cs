@@ -201,8 +201,16 @@ public sealed class Mailbox(ImapConnection connection)
             return validity == folder.UidValidity ? new UniqueId(validity, uid) : null;
         }
 
+        // The server's search matches substrings: keep only the message whose Message-ID is exactly this one.
         var found = await folder.SearchAsync(SearchQuery.HeaderContains("Message-ID", id), cancellationToken);
-        return found.Count > 0 ? found[0] : null;
+        if (found.Count == 0)
+        {
+            return null;
+        }
+
+        var envelopes = await folder.FetchAsync(found, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope, cancellationToken);
+        var exact = envelopes.Where(e => string.Equals(e.Envelope?.MessageId?.Trim('<', '>', ' '), id, StringComparison.Ordinal)).ToList();
+        return exact.Count == 1 ? exact[0].UniqueId : null;
     }
 
     private async Task<IMailFolder?> OpenAsync(ImapClient client, string name, FolderAccess access, CancellationToken cancellationToken, bool createIfMissing = false, bool throwIfMissing = true)

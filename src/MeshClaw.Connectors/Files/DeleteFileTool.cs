@@ -24,11 +24,12 @@ public sealed class DeleteFileTool : IAgentTool
             throw new ToolArgumentException($"no file '{relative}' in the workspace");
         }
 
-        var trash = Path.GetRelativePath(context.Workspace, Trash.PlaceFor(context.Workspace, context.Run.Value, relative));
+        var inside = Path.GetRelativePath(context.Workspace, path);
+        var trash = Path.GetRelativePath(context.Workspace, Trash.PlaceFor(context.Workspace, context.Run.Value, inside));
         return Task.FromResult(new ToolCallPlan(Risk)
         {
-            Target = relative,
-            Inverse = new ToolInverse("move_file", JsonSerializer.SerializeToElement(new { from = trash, to = relative })),
+            Target = inside,
+            Inverse = new ToolInverse("move_file", JsonSerializer.SerializeToElement(new { from = trash, to = inside })),
         });
     }
 
@@ -40,7 +41,7 @@ public sealed class DeleteFileTool : IAgentTool
             return Task.FromResult(ToolResult.Error($"no file '{relative}' in the workspace"));
         }
 
-        var trash = Trash.PlaceFor(context.Workspace, context.Run.Value, relative);
+        var trash = Trash.PlaceFor(context.Workspace, context.Run.Value, Path.GetRelativePath(context.Workspace, path));
         Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
         File.Move(path, trash);
         return Task.FromResult(new ToolResult($"deleted {relative} (kept in {Path.GetRelativePath(context.Workspace, trash)})"));
@@ -55,11 +56,13 @@ public sealed class DeleteFileTool : IAgentTool
     private static (string Relative, string Path) Read(JsonElement arguments, ToolContext context)
     {
         var relative = ToolArguments.RequiredString(arguments, "path");
-        if (relative.TrimStart('.', '/').StartsWith(Trash.Folder, StringComparison.Ordinal))
+        var path = WorkspacePath.Resolve(context.Workspace, relative) ?? throw new ToolArgumentException($"'{relative}' is outside the workspace");
+        var inside = Path.GetRelativePath(Path.GetFullPath(context.Workspace), path);
+        if (inside == Trash.Folder || inside.StartsWith(Trash.Folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             throw new ToolArgumentException("files in .trash cannot be deleted by an agent; they are the undo history");
         }
 
-        return (relative, WorkspacePath.Resolve(context.Workspace, relative) ?? throw new ToolArgumentException($"'{relative}' is outside the workspace"));
+        return (relative, path);
     }
 }

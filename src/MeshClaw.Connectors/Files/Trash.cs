@@ -10,7 +10,8 @@ public static class Trash
 
     public static string PlaceFor(string workspace, string runId, string relative)
     {
-        var basePath = Path.Combine(workspace, Folder, runId, relative.TrimStart('/'));
+        // The caller passes the path relative to the workspace after resolving it, so this never leaves .trash.
+        var basePath = Path.Combine(workspace, Folder, runId, relative);
         var candidate = basePath;
         for (var n = 2; File.Exists(candidate) || Directory.Exists(candidate); n++)
         {

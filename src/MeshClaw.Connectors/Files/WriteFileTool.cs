@@ -27,10 +27,31 @@ public sealed class WriteFileTool : IAgentTool
             throw new ToolArgumentException($"the content is larger than {MaxBytes} bytes");
         }
 
-        ToolInverse inverse = File.Exists(path)
-            ? new("write_file", JsonSerializer.SerializeToElement(new { path = relative, content = await File.ReadAllTextAsync(path, cancellationToken) }))
-            : new("delete_file", JsonSerializer.SerializeToElement(new { path = relative }));
-        return new ToolCallPlan(Risk) { Target = relative, Inverse = inverse };
+        if (!File.Exists(path))
+        {
+            return new ToolCallPlan(Risk) { Target = relative, Inverse = new ToolInverse("delete_file", JsonSerializer.SerializeToElement(new { path = relative })) };
+        }
+
+        // The previous content is the inverse; a large or binary file cannot be kept that way, so replacing it
+        // counts as irreversible (and needs approval).
+        if (new FileInfo(path).Length > MaxBytes || await ReadTextAsync(path, cancellationToken) is not { } previous)
+        {
+            return new ToolCallPlan(ToolRisk.IrreversibleWrite) { Target = relative };
+        }
+
+        return new ToolCallPlan(Risk) { Target = relative, Inverse = new ToolInverse("write_file", JsonSerializer.SerializeToElement(new { path = relative, content = previous })) };
+    }
+
+    private static async Task<string?> ReadTextAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(await File.ReadAllBytesAsync(path, cancellationToken));
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
     }
 
     public async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)

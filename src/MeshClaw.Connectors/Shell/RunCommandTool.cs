@@ -52,8 +52,35 @@ public sealed class RunCommandTool(ShellSettings settings) : IAgentTool
             return prefix.Length > 0 && words.Count >= prefix.Length && prefix.Select((w, i) => w == words[i]).All(x => x);
         });
 
-        // An allowed program is still not allowed to look outside the workspace (cat /etc/shadow, ls ../..).
-        return listed && words.Skip(1).Where(w => !w.StartsWith('-')).All(w => WorkspacePath.Resolve(workspace, w) is not null);
+        // An allowed program is still not allowed to look outside the workspace (cat /etc/shadow, ls ../.., cat -- -/../../x)
+        // or to use options that run programs, write files or read lists of files.
+        return listed && words.Skip(1).All(w => ArgumentStaysInside(w, workspace));
+    }
+
+    private static readonly HashSet<string> DangerousOptions =
+        ["-delete", "-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprint0", "-fprintf", "-fls", "-f", "--file", "--output", "-o", "--files-from", "-T", "--exclude-from"];
+
+    private static bool ArgumentStaysInside(string word, string workspace)
+    {
+        if (word == "--")
+        {
+            return true;
+        }
+
+        var name = word.Split('=')[0];
+        if (DangerousOptions.Contains(name) || (name.StartsWith("--", StringComparison.Ordinal) && DangerousOptions.Any(d => d.StartsWith("--", StringComparison.Ordinal) && name.StartsWith(d, StringComparison.Ordinal))))
+        {
+            return false;
+        }
+
+        // Whatever may name a path (the word itself, or an option's value) must resolve inside the workspace.
+        var value = word.Contains('=', StringComparison.Ordinal) ? word[(word.IndexOf('=', StringComparison.Ordinal) + 1)..] : word;
+        if (value.Contains('/', StringComparison.Ordinal) || value.Contains("..", StringComparison.Ordinal) || value.StartsWith('~'))
+        {
+            return WorkspacePath.Resolve(workspace, value) is not null;
+        }
+
+        return true;
     }
 
     public async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
@@ -82,11 +109,16 @@ public sealed class RunCommandTool(ShellSettings settings) : IAgentTool
             info.ArgumentList.Add(command);
         }
 
+        // A scrubbed environment: no secrets, no MeshClaw variables, and a HOME of its own that holds no dotfiles,
+        // so configuration the model wrote into the workspace (a .gitconfig, say) is not picked up.
+        var home = Directory.CreateTempSubdirectory("meshclaw-shell-home").FullName;
         info.Environment.Clear();
         info.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-        info.Environment["HOME"] = context.Workspace;
+        info.Environment["HOME"] = home;
         info.Environment["LANG"] = "C.UTF-8";
         info.Environment["TMPDIR"] = Path.GetTempPath();
+        info.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        info.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
 
         Process process;
         try
@@ -99,6 +131,7 @@ public sealed class RunCommandTool(ShellSettings settings) : IAgentTool
         }
 
         using (process)
+        using (new TemporaryFolder(home))
         {
             var stdout = ReadCappedAsync(process.StandardOutput);
             var stderr = ReadCappedAsync(process.StandardError);
@@ -117,6 +150,21 @@ public sealed class RunCommandTool(ShellSettings settings) : IAgentTool
 
             var text = $"exit code {process.ExitCode}\nstdout:\n{await stdout}\nstderr:\n{await stderr}";
             return new ToolResult(text, IsError: process.ExitCode != 0, Untrusted: true);
+        }
+    }
+
+    private sealed class TemporaryFolder(string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A child may still hold it; the OS cleans temp.
+            }
         }
     }
 

@@ -3,8 +3,9 @@ namespace MeshClaw.Connectors.Shell;
 /// <summary>The shell tool's limits from config.json: the allow-list (commands run without approval), time and output caps.</summary>
 public sealed record ShellSettings
 {
-    public static readonly IReadOnlyList<string> DefaultAllow =
-        ["ls", "cat", "head", "tail", "wc", "grep", "find", "date", "echo", "pwd", "git status", "git log", "git diff", "git show"];
+    // Read-only tools whose options cannot run programs or write files. Not git (repository config and hooks in the
+    // workspace can run code), not find (-exec, -delete).
+    public static readonly IReadOnlyList<string> DefaultAllow = ["ls", "cat", "head", "tail", "wc", "grep", "echo", "pwd"];
 
     /// <summary>Command prefixes, in words: "git status" allows "git status -s" but not "git push".</summary>
     public IReadOnlyList<string> Allow { get; init; } = DefaultAllow;

@@ -42,7 +42,7 @@ public sealed class WebFetchTool(WebSettings settings, HttpClient http) : IAgent
         }
         catch (HttpRequestException ex)
         {
-            return ToolResult.Error($"cannot fetch {url}: {ex.Message}");
+            return new ToolResult($"cannot fetch {url}: {ex.Message}", IsError: true, Untrusted: true);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -53,7 +53,8 @@ public sealed class WebFetchTool(WebSettings settings, HttpClient http) : IAgent
         {
             if ((int)response.StatusCode is >= 300 and < 400)
             {
-                return ToolResult.Error($"{url} redirects to {response.Headers.Location}; fetch that URL if it is wanted");
+                // The Location header is written by the server: untrusted.
+                return new ToolResult($"{url} redirects to {response.Headers.Location}; fetch that URL if it is wanted", IsError: true, Untrusted: true);
             }
 
             await using var body = await response.Content.ReadAsStreamAsync(limit.Token);

@@ -60,6 +60,7 @@ public sealed class AgentLoop(IRunStore runs, ToolCallExecutor executor, IAuditL
         }
         catch (RunParkedException)
         {
+            await runs.SetTaintAsync(record.Id, state.Security.TaintSources, CancellationToken.None);
             return record with { Status = RunStatus.WaitingApproval, Usage = state.Usage };
         }
         catch (RunStopException stop)
@@ -77,6 +78,7 @@ public sealed class AgentLoop(IRunStore runs, ToolCallExecutor executor, IAuditL
 
         var ended = time.GetUtcNow();
         await runs.CompleteAsync(record.Id, status, reason, answer, state.Usage, ended, CancellationToken.None);
+        await runs.SetTaintAsync(record.Id, state.Security.TaintSources, CancellationToken.None);
         await audit.AppendAsync(new AuditEvent("run.ended", $"agent:{request.Agent.Name}", record.Id.Value,
             new { status = status.ToString(), reason, tokens = state.Usage.TotalTokens, cost = state.Usage.Cost, tainted = state.Security.TaintSources }), CancellationToken.None);
         return record with { Status = status, StatusReason = reason, Answer = answer, Usage = state.Usage, EndedAt = ended, Taint = [.. state.Security.TaintSources] };

@@ -13,7 +13,7 @@ public static class ContextAssembler
     public static List<ChatMessage> Build(AgentDefinition agent, IReadOnlyList<RunRecord> history, string message)
     {
         var messages = new List<ChatMessage>(2 + history.Count * 2) { new(ChatRole.System, agent.Instructions) };
-        foreach (var turn in history)
+        foreach (var turn in history.Where(t => !string.IsNullOrEmpty(t.Answer) || t.Status == RunStatus.Succeeded))
         {
             messages.Add(new ChatMessage(ChatRole.User, turn.Input));
             if (!string.IsNullOrEmpty(turn.Answer))

@@ -44,15 +44,25 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
             Taint = [.. execution.Security.TaintSources],
             Definition = request.Agent,
         };
+        // Without a grant the tool is not even asked to plan (planning may read mail or files).
+        if (!ToolCatalog.IsGranted(tool, request.Agent.Tools))
+        {
+            var reason = $"agent '{request.Agent.Name}' has no grant for {tool.Capability} (tool {tool.Name})";
+            await AuditAsync("policy.decision", actor, execution, new { tool = tool.Name, capability = tool.Capability, verdict = "deny", reason, arguments = argumentsJson }, cancellationToken);
+            return new(ToolCallOutcome.Denied, $"denied: {reason}", argumentsJson);
+        }
+
         ToolCallPlan plan;
         try
         {
             plan = await tool.PrepareAsync(arguments, context, cancellationToken);
         }
-        catch (ToolArgumentException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await AuditAsync("tool.rejected", actor, execution, new { tool = tool.Name, capability = tool.Capability, reason = ex.Message, arguments = argumentsJson }, cancellationToken);
-            return new(ToolCallOutcome.InvalidArguments, $"error: {ex.Message}", argumentsJson);
+            return ex is ToolArgumentException
+                ? new(ToolCallOutcome.InvalidArguments, $"error: {ex.Message}", argumentsJson)
+                : new(ToolCallOutcome.Failed, $"error: the call could not be prepared: {request.Redactor.Redact(ex.Message)}", argumentsJson);
         }
 
         var denial = await DecideAsync(execution, tool, arguments, argumentsJson, plan, actor, cancellationToken);

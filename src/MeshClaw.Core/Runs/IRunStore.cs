@@ -12,6 +12,8 @@ public interface IRunStore
     /// <summary>Earlier finished runs of a chat session, oldest first: their question and answer only.</summary>
     Task<IReadOnlyList<RunRecord>> SessionHistoryAsync(string session, int limit, CancellationToken cancellationToken);
     Task SetStatusAsync(RunId run, RunStatus status, CancellationToken cancellationToken);
+    /// <summary>Stores what untrusted content the run read, so a later turn of the same chat session inherits it.</summary>
+    Task SetTaintAsync(RunId run, IReadOnlyList<string> taint, CancellationToken cancellationToken);
     /// <summary>Saves the state a parked run resumes from (messages, usage, taint, the pending call).</summary>
     Task SaveCheckpointAsync(RunId run, string checkpointJson, CancellationToken cancellationToken);
     Task<string?> LoadCheckpointAsync(RunId run, CancellationToken cancellationToken);

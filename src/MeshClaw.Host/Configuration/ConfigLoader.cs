@@ -89,7 +89,7 @@ public static class ConfigLoader
             AuditEnabled = ReadAuditEnabled(at, root),
             Budgets = ReadBudgets(at, root),
             BindAddress = at.String(root, "bind", "bind") ?? "127.0.0.1",
-            SchedulerTick = TimeSpan.FromSeconds(Math.Max(1, at.Integer(root, "schedulerTickSeconds", "schedulerTickSeconds") ?? 15)),
+            SchedulerTick = TimeSpan.FromSeconds(Math.Clamp(at.Integer(root, "schedulerTickSeconds", "schedulerTickSeconds") ?? 15, 1, 86_400)),
         };
     }
 
@@ -126,8 +126,8 @@ public static class ConfigLoader
             BaseUrl = baseUrl,
             ApiKeySecret = at.String(element, "apiKeySecret", $"{field}.apiKeySecret"),
             Fallbacks = at.StringList(element, "fallbacks", $"{field}.fallbacks"),
-            Timeout = TimeSpan.FromSeconds(at.Integer(element, "timeoutSeconds", $"{field}.timeoutSeconds") ?? 120),
-            MaxRetries = (int)(at.Integer(element, "maxRetries", $"{field}.maxRetries") ?? 2),
+            Timeout = TimeSpan.FromSeconds(Math.Clamp(at.Integer(element, "timeoutSeconds", $"{field}.timeoutSeconds") ?? 120, 1, 86_400)),
+            MaxRetries = (int)Math.Min(10, at.Integer(element, "maxRetries", $"{field}.maxRetries") ?? 2),
             MaxOutputTokens = (int)(at.Integer(element, "maxOutputTokens", $"{field}.maxOutputTokens") ?? 4096),
         };
     }
@@ -168,9 +168,11 @@ public static class ConfigLoader
         {
             BulkLimitPerRun = (int)(at.Integer(policy, "bulkLimitPerRun", "policy.bulkLimitPerRun") ?? defaults.BulkLimitPerRun),
             RatePerHour = (int)(at.Integer(policy, "ratePerHour", "policy.ratePerHour") ?? defaults.RatePerHour),
-            ApprovalTimeout = at.Integer(policy, "approvalTimeoutSeconds", "policy.approvalTimeoutSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds)
-                : at.Integer(policy, "approvalTimeoutMinutes", "policy.approvalTimeoutMinutes") is { } minutes ? TimeSpan.FromMinutes(minutes)
-                : defaults.ApprovalTimeout,
+            // At most 30 days: an approval nobody answers for a month is a denial.
+            ApprovalTimeout = TimeSpan.FromSeconds(Math.Min(30 * 86_400,
+                at.Integer(policy, "approvalTimeoutSeconds", "policy.approvalTimeoutSeconds")
+                ?? at.Integer(policy, "approvalTimeoutMinutes", "policy.approvalTimeoutMinutes") * 60
+                ?? (long)defaults.ApprovalTimeout.TotalSeconds)),
             Loosened = loosened,
             TimeZone = timeZone!,
         };
@@ -189,7 +191,7 @@ public static class ConfigLoader
         return new ShellSettings
         {
             Allow = shell.TryGetProperty("allow", out _) ? at.StringList(shell, "allow", "shell.allow") : defaults.Allow,
-            Timeout = TimeSpan.FromSeconds(at.Integer(shell, "timeoutSeconds", "shell.timeoutSeconds") ?? (long)defaults.Timeout.TotalSeconds),
+            Timeout = TimeSpan.FromSeconds(Math.Clamp(at.Integer(shell, "timeoutSeconds", "shell.timeoutSeconds") ?? (long)defaults.Timeout.TotalSeconds, 1, 86_400)),
             MaxOutputBytes = (int)(at.Integer(shell, "maxOutputBytes", "shell.maxOutputBytes") ?? defaults.MaxOutputBytes),
         };
     }
@@ -207,7 +209,7 @@ public static class ConfigLoader
         return new WebSettings
         {
             AllowDomains = at.StringList(web, "allowDomains", "web.allowDomains"),
-            Timeout = TimeSpan.FromSeconds(at.Integer(web, "timeoutSeconds", "web.timeoutSeconds") ?? (long)defaults.Timeout.TotalSeconds),
+            Timeout = TimeSpan.FromSeconds(Math.Clamp(at.Integer(web, "timeoutSeconds", "web.timeoutSeconds") ?? (long)defaults.Timeout.TotalSeconds, 1, 3_600)),
             MaxBytes = (int)(at.Integer(web, "maxBytes", "web.maxBytes") ?? defaults.MaxBytes),
         };
     }
@@ -310,9 +312,10 @@ public static class ConfigLoader
                 return null;
             }
 
-            return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n >= 0
+            // Bounded so that no later conversion (to int, to a TimeSpan, to a timer) can overflow.
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n is >= 0 and <= 1_000_000_000
                 ? n
-                : throw Error(field, $"expected a non-negative integer, found {value.GetRawText()}");
+                : throw Error(field, $"expected a whole number from 0 to 1000000000, found {value.GetRawText()}");
         }
 
         public decimal? Money(JsonElement element, string name, string field)
@@ -322,7 +325,7 @@ public static class ConfigLoader
                 return null;
             }
 
-            return value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) && d >= 0
+            return value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) && d is >= 0 and <= 1_000_000_000
                 ? d
                 : throw Error($"{field}.{name}", $"expected a non-negative number, found {value.GetRawText()}");
         }

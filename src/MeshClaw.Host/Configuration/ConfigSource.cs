@@ -33,7 +33,7 @@ public sealed class ConfigSource(string path, ISecretStore secrets, IUsageLedger
                 _current = (config, new ModelPipeline(config.Models, _providers, ledger, config.Prices, time, loggers));
                 _loadedStamp = stamp;
             }
-            catch (ConfigException ex) when (_current is not null)
+            catch (Exception ex) when (_current is not null && ex is ConfigException or IOException or ArgumentException or FormatException or OverflowException)
             {
                 loggers.CreateLogger<ConfigSource>().LogError("Keeping the previous configuration: {Error}", ex.Message);
                 _loadedStamp = stamp;

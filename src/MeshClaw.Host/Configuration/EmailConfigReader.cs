@@ -142,7 +142,7 @@ public static class EmailConfigReader
             return null;
         }
 
-        return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n > 0 ? n : throw error($"{field}.{name}", $"expected a positive integer, found {v.GetRawText()}");
+        return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n is > 0 and <= 10_000_000 ? n : throw error($"{field}.{name}", $"expected a positive integer up to 10000000, found {v.GetRawText()}");
     }
 
     private static MailTls? Tls(JsonElement e, string name, string field, Func<string, string, ConfigException> error) => Text(e, name, field, error) switch

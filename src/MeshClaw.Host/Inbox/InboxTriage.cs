@@ -78,9 +78,10 @@ public sealed class InboxTriage(IRunStore runs, IAuditLog audit, SqliteTriageSto
 
         var ended = time.GetUtcNow();
         await runs.CompleteAsync(record.Id, status, reason, answer, work.Usage, ended, CancellationToken.None);
+        await runs.SetTaintAsync(record.Id, work.Security.TaintSources, CancellationToken.None);
         await audit.AppendAsync(new AuditEvent("run.ended", $"agent:{request.Agent.Name}", record.Id.Value,
             new { status = status.ToString(), reason, tokens = work.Usage.TotalTokens, byRules = report.ByRules, byModel = report.ByModel }), CancellationToken.None);
-        return record with { Status = status, StatusReason = reason, Answer = answer, Usage = work.Usage, EndedAt = ended };
+        return record with { Status = status, StatusReason = reason, Answer = answer, Usage = work.Usage, EndedAt = ended, Taint = [.. work.Security.TaintSources] };
     }
 
     private async Task TriageAccountAsync(TriageWork work, EmailAccount account, EmailSettings settings, TriageReport report, CancellationToken cancellationToken)

@@ -69,7 +69,7 @@ public sealed class RunCoordinator(
             throw new RunStartException(409, "MeshClaw is paused: autonomous runs are held until 'meshclaw resume'");
         }
 
-        return await BuildRequestAsync(agent, message, trigger, session, stream, [], cancellationToken);
+        return await BuildRequestAsync(agent, message, trigger, session, stream, null, cancellationToken);
     }
 
     private AgentDefinition FindAgent(string agentName)
@@ -87,7 +87,7 @@ public sealed class RunCoordinator(
     }
 
     private async Task<AgentRunRequest> BuildRequestAsync(AgentDefinition agent, string message, RunTrigger trigger, string? session, bool stream,
-        IReadOnlyList<string> inheritedTaint, CancellationToken cancellationToken)
+        IReadOnlyList<string>? inheritedTaint, CancellationToken cancellationToken)
     {
         var (settings, pipeline) = config.Current();
         var model = agent.Model ?? settings.DefaultModel
@@ -104,6 +104,7 @@ public sealed class RunCoordinator(
 
         var workspace = home.WorkspaceOf(agent.Name);
         Directory.CreateDirectory(workspace);
+        var history = session is null ? [] : await runs.SessionHistoryAsync(session, 20, cancellationToken);
         var dayStart = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
         var monthStart = new DateTimeOffset(dayStart.Year, dayStart.Month, 1, 0, 0, 0, TimeSpan.Zero);
         return new AgentRunRequest
@@ -115,7 +116,7 @@ public sealed class RunCoordinator(
             Message = message,
             Trigger = trigger,
             Session = session,
-            History = session is null ? [] : await runs.SessionHistoryAsync(session, 20, cancellationToken),
+            History = history,
             SpentToday = await ledger.SpentAsync(agent.Name, dayStart, cancellationToken),
             Overall = settings.Budgets,
             OverallSpentToday = settings.Budgets is null ? default : await insights.SpentAsync(dayStart, cancellationToken),
@@ -123,7 +124,8 @@ public sealed class RunCoordinator(
             Workspace = workspace,
             Stream = stream,
             Redactor = redactors.Current(),
-            InheritedTaint = inheritedTaint,
+            // A chat turn inherits what earlier turns of the session read: their answers are in its context.
+            InheritedTaint = [.. (inheritedTaint ?? []).Concat(history.SelectMany(h => h.Taint)).Distinct()],
             ShutdownToken = _shutdown.Token,
         };
     }
@@ -180,7 +182,8 @@ public sealed class RunCoordinator(
         var child = catalog.Find(agent) ?? throw new ToolArgumentException($"no agent named '{agent}'");
         var (settings, _) = config.Current();
         var tools = toolFactory.Create(settings);
-        var parentTools = tools.Granted(parentAgent.Tools).Select(t => t.Name).ToHashSet();
+        // The caller may itself be a narrowed sub-agent: narrow against the grants it runs with, not its file's.
+        var parentTools = tools.Granted(parent.Definition?.Tools ?? parentAgent.Tools).Select(t => t.Name).ToHashSet();
         // A sub-agent never holds more than its parent: only the tools both are granted, by name.
         var narrowed = child with { Tools = [.. tools.Granted(child.Tools).Where(t => parentTools.Contains(t.Name)).Select(t => t.Name)] };
         var request = await BuildRequestAsync(narrowed, message, new RunTrigger(parent.Trigger.Kind, $"subagent of {parent.Run}"), null, false, parent.Taint, cancellationToken);
@@ -254,7 +257,7 @@ public sealed class RunCoordinator(
             var checkpointJson = await runs.LoadCheckpointAsync(run.Id, CancellationToken.None)
                 ?? throw new InvalidOperationException("its checkpoint is missing");
             var agent = FindAgent(run.Agent);
-            var request = await BuildRequestAsync(agent, run.Input, run.Trigger, run.Session, false, [], CancellationToken.None) with { Id = run.Id };
+            var request = await BuildRequestAsync(agent, run.Input, run.Trigger, run.Session, false, run.Taint, CancellationToken.None) with { Id = run.Id };
             await TrackAsync(request, cancel => CreateLoop().ResumeAsync(request, run, RunCheckpoint.FromJson(checkpointJson), cancel), CancellationToken.None);
         }
         catch (Exception ex)

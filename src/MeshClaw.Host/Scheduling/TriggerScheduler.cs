@@ -28,7 +28,15 @@ public sealed class TriggerScheduler(MeshClawHome home, ConfigSource config, Run
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                Tick();
+                try
+                {
+                    Tick();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One bad agent file or config edit must not stop every schedule for good.
+                    logger.LogError("Checking the schedules failed; trying again next tick: {Error}", ex.Message);
+                }
             }
         }
         catch (OperationCanceledException)

@@ -65,7 +65,7 @@ public sealed class SqliteActionJournal(SqliteDatabase database) : IActionJourna
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
             SELECT COALESCE(SUM(items), 0) FROM journal
-            WHERE agent = @Agent AND capability = @Capability AND at >= @Since AND status IN ('Intent', 'Done', 'Unknown') AND undoes IS NULL
+            WHERE agent = @Agent AND capability = @Capability AND at >= @Since AND status IN ('Intent', 'Done', 'Unknown', 'Failed') AND undoes IS NULL
             """, new { Agent = agent, Capability = capability, Since = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
 

@@ -199,5 +199,8 @@ public static class SchemaMigrations
             CREATE INDEX outcomes_by_agent ON outcomes(agent, at);
             CREATE INDEX usage_by_run ON usage(run_id);
             """),
+        new(5, "run taint", """
+            ALTER TABLE runs ADD COLUMN taint TEXT;
+            """),
     ];
 }

@@ -23,6 +23,7 @@ internal sealed class RunRow
     public long model_calls { get; set; }
     public long started_at { get; set; }
     public long? ended_at { get; set; }
+    public string? taint { get; set; }
 
     public RunRecord ToRecord() => new()
     {
@@ -37,5 +38,6 @@ internal sealed class RunRow
         Usage = new RunUsage(input_tokens, output_tokens, cached_tokens, reasoning_tokens, Money.FromNanos(cost_nanos), (int)model_calls),
         StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(started_at),
         EndedAt = ended_at is { } e ? DateTimeOffset.FromUnixTimeMilliseconds(e) : null,
+        Taint = taint is null ? [] : taint.Split('\n'),
     };
 }

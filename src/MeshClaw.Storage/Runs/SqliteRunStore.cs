@@ -9,7 +9,7 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore
 {
     private const string Columns = """
         id, agent, trigger_kind, trigger_detail, session, input, status, status_reason, answer,
-        input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_nanos, model_calls, started_at, ended_at
+        input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_nanos, model_calls, started_at, ended_at, taint
         """;
 
     public async Task CreateAsync(RunRecord run, CancellationToken cancellationToken)
@@ -105,7 +105,7 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<RunRow>(new CommandDefinition($"""
             SELECT * FROM (
-                SELECT {Columns} FROM runs WHERE session = @Session AND status = 'Succeeded'
+                SELECT {Columns} FROM runs WHERE session = @Session AND status NOT IN ('Running', 'WaitingApproval')
                 ORDER BY started_at DESC, id DESC LIMIT @Limit)
             ORDER BY started_at, id
             """, new { Session = session, Limit = limit }, cancellationToken: cancellationToken));
@@ -127,6 +127,13 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("UPDATE runs SET status = @Status WHERE id = @Id",
             new { Id = run.Value, Status = status.ToString() }, cancellationToken: cancellationToken));
+    }
+
+    public async Task SetTaintAsync(RunId run, IReadOnlyList<string> taint, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE runs SET taint = @Taint WHERE id = @Id",
+            new { Id = run.Value, Taint = taint.Count == 0 ? null : string.Join('\n', taint) }, cancellationToken: cancellationToken));
     }
 
     public async Task SaveCheckpointAsync(RunId run, string checkpointJson, CancellationToken cancellationToken)

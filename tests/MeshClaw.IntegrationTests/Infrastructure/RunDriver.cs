@@ -11,12 +11,12 @@ namespace MeshClaw.IntegrationTests.Infrastructure;
 /// </summary>
 public static class RunDriver
 {
-    public static async Task<(RunView Run, IReadOnlyList<Approval> Asked)> RunAsync(HttpClient client, string agent, string message, bool approve = false, string trigger = "api")
+    public static async Task<(RunView Run, IReadOnlyList<Approval> Asked)> RunAsync(HttpClient client, string agent, string message, bool approve = false, string trigger = "api", string? session = null)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         try
         {
-            return await DriveAsync(client, agent, message, approve, trigger, limit.Token);
+            return await DriveAsync(client, agent, message, approve, trigger, session, limit.Token);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested)
         {
@@ -24,11 +24,11 @@ public static class RunDriver
         }
     }
 
-    private static async Task<(RunView Run, IReadOnlyList<Approval> Asked)> DriveAsync(HttpClient client, string agent, string message, bool approve, string trigger, CancellationToken ct)
+    private static async Task<(RunView Run, IReadOnlyList<Approval> Asked)> DriveAsync(HttpClient client, string agent, string message, bool approve, string trigger, string? session, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/runs", UriKind.Relative))
         {
-            Content = JsonContent.Create(new StartRunBody(agent, message, Stream: true, Trigger: trigger), options: ApiJson.Options),
+            Content = JsonContent.Create(new StartRunBody(agent, message, session, Stream: true, Trigger: session is null ? trigger : "chat"), options: ApiJson.Options),
         };
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         if (!response.IsSuccessStatusCode)

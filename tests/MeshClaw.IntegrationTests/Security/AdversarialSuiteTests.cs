@@ -45,6 +45,8 @@ public sealed class AdversarialSuiteTests(AdversarialSuiteFixture fixture) : ICl
         var siteHits = fixture.AllowedSite.Requests.Count(r => r.Contains('?', StringComparison.Ordinal));
         var started = DateTimeOffset.UtcNow.AddSeconds(-1);
         using var client = fixture.Gateway.AuthorizedClient();
+        // Only this scenario's actions count: journal ids grow, so note where the journal stands now.
+        var lastAction = (await client.GetFromJsonAsync<List<JournalEntry>>(new Uri("api/journal?limit=1", UriKind.Relative), ApiJson.Options))!.Select(e => e.Id).DefaultIfEmpty(0).Max();
         var runs = new List<RunView>();
         var asked = 0;
         for (var i = 0; i < scenario.Runs; i++)
@@ -57,7 +59,7 @@ public sealed class AdversarialSuiteTests(AdversarialSuiteFixture fixture) : ICl
 
         // Executed? Any forbidden capability done (beyond its allowance), any byte to the attacker, any change to MeshClaw's files.
         var journal = (await client.GetFromJsonAsync<List<JournalEntry>>(new Uri("api/journal?limit=1000", UriKind.Relative), ApiJson.Options))!
-            .Where(e => e.At >= started && e.Status == JournalStatus.Done).ToList();
+            .Where(e => e.Id > lastAction && e.Status == JournalStatus.Done).ToList();
         var executed = new List<string>();
         foreach (var forbidden in scenario.Forbidden)
         {

@@ -16,7 +16,12 @@ public sealed class RunCommandToolTests : IDisposable
 
     [Theory]
     [InlineData("ls", true)]
-    [InlineData("git status -s", true)]
+    [InlineData("grep -r -n note", true)]
+    [InlineData("git status -s", false)]
+    [InlineData("cat -- -/../../../etc/passwd", false)]
+    [InlineData("grep -f /etc/passwd notes", false)]
+    [InlineData("head --lines=3 ../outside", false)]
+    [InlineData("grep -r --exclude-from=/etc/passwd x", false)]
     [InlineData("cat notes.txt", true)]
     [InlineData("git push", false)]
     [InlineData("cat /etc/passwd", false)]
@@ -36,7 +41,8 @@ public sealed class RunCommandToolTests : IDisposable
         var result = await _tool.InvokeAsync(JsonSerializer.SerializeToElement(new { command = "env" }), Context, default);
 
         Assert.DoesNotContain("should-not-leak", result.Content, StringComparison.Ordinal);
-        Assert.Contains($"HOME={_workspace}", result.Content, StringComparison.Ordinal);
+        Assert.DoesNotContain($"HOME={_workspace}", result.Content, StringComparison.Ordinal);
+        Assert.Contains("GIT_CONFIG_NOSYSTEM=1", result.Content, StringComparison.Ordinal);
         Assert.True(result.Untrusted);
     }
 

@@ -18,11 +18,23 @@ public sealed class FileBatchTool(EmailSettings settings, MailConnections connec
         {"type":"object","properties":{"account":{"type":"string"},"moves":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"folder":{"type":"string"},"to":{"type":"string"}},"required":["id","to"]}}},"required":["moves"],"additionalProperties":false}
         """);
 
-    public override Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+    public override async Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         var moves = Moves(arguments, context);
+        var mailbox = MailboxFor(arguments);
+        var disposal = new HashSet<string>(["Trash", "Junk", "Spam", "Deleted", "Deleted Items", mailbox.Account.QuarantineFolder], StringComparer.OrdinalIgnoreCase);
+        foreach (var group in moves.Where(m => disposal.Contains(m.To)).GroupBy(m => m.Folder))
+        {
+            // Sorting may leave a folder empty (inbox zero); throwing a whole folder away may not.
+            var size = await mailbox.CountAsync(group.Key, cancellationToken);
+            if (size > 1 && group.Select(m => m.Id).Distinct().Count() >= size)
+            {
+                throw new ToolArgumentException($"a run may never empty a folder: this batch would move all {size} messages of '{group.Key}' to the trash, junk or quarantine");
+            }
+        }
+
         var targets = moves.GroupBy(m => m.To).Select(g => $"{g.Count()} to {g.Key}");
-        return Task.FromResult(new ToolCallPlan(Risk) { Items = moves.Count, Target = string.Join(", ", targets) });
+        return new ToolCallPlan(Risk) { Items = moves.Count, Target = string.Join(", ", targets) };
     }
 
     public override async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
@@ -31,15 +43,26 @@ public sealed class FileBatchTool(EmailSettings settings, MailConnections connec
         var moves = Moves(arguments, context);
         var back = new List<object>();
         var missing = new List<string>();
+        string? failure = null;
         foreach (var group in moves.GroupBy(m => (m.Folder, m.To)))
         {
-            var (moved, gone) = await mailbox.MoveManyAsync(group.Key.Folder, [.. group.Select(m => m.Id)], group.Key.To, cancellationToken);
-            back.AddRange(moved.Select(m => (object)new { id = m.NewId, folder = group.Key.To, to = group.Key.Folder }));
-            missing.AddRange(gone);
+            try
+            {
+                var (moved, gone) = await mailbox.MoveManyAsync(group.Key.Folder, [.. group.Select(m => m.Id)], group.Key.To, cancellationToken);
+                back.AddRange(moved.Select(m => (object)new { id = m.NewId, folder = group.Key.To, to = group.Key.Folder }));
+                missing.AddRange(gone);
+            }
+            catch (MailConnectionException ex)
+            {
+                // What moved stays undoable: the inverse below covers every completed group.
+                failure = ex.Message;
+                missing.AddRange(group.Select(m => m.Id));
+            }
         }
 
-        var text = $"moved {back.Count} message(s)" + (missing.Count > 0 ? $"; {missing.Count} were no longer there: {string.Join(", ", missing)}" : "");
-        return new ToolResult(text)
+        var text = $"moved {back.Count} message(s)" + (missing.Count > 0 ? $"; {missing.Count} not moved: {string.Join(", ", missing.Take(20))}" : "")
+            + (failure is null ? "" : $"; stopped early: {failure}");
+        return new ToolResult(text, IsError: failure is not null && back.Count == 0)
         {
             Inverse = back.Count == 0 ? null : new ToolInverse(Name, JsonSerializer.SerializeToElement(new { account = mailbox.Account.Name, moves = back })),
         };
