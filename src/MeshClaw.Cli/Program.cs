@@ -22,4 +22,6 @@ root.Subcommands.Add(AuditCommand.Create(globals));
 root.Subcommands.Add(DoctorCommand.Create(globals));
 root.Subcommands.Add(ConnectCommand.Create(globals));
 root.Subcommands.Add(DigestCommand.Create(globals));
+root.Subcommands.Add(FeedbackCommands.Outcomes(globals));
+root.Subcommands.Add(FeedbackCommands.Feedback(globals));
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) });

@@ -20,6 +20,9 @@ public sealed class ModelPipeline(
     TimeProvider time,
     ILoggerFactory loggers)
 {
+    /// <summary>The meter and activity source name of MeshClaw's model calls.</summary>
+    public const string TelemetryName = "MeshClaw.Models";
+
     private readonly ConcurrentDictionary<string, IChatClient> _perModel = new(StringComparer.Ordinal);
 
     /// <summary>The chain for a model name: the model, its configured fallbacks (recursively, each once), then extra fallbacks.</summary>
@@ -68,6 +71,9 @@ public sealed class ModelPipeline(
     {
         var definition = models[name];
         IChatClient client = providers.Create(definition);
+        // GenAI metrics (token usage, operation duration) for an optional OpenTelemetry export: aggregates only,
+        // message content is never recorded (EnableSensitiveData stays off).
+        client = new OpenTelemetryChatClient(client, sourceName: TelemetryName);
         client = new MeteringChatClient(client, definition, ledger, prices, time);
         client = new TimeoutChatClient(client, name, definition.Timeout);
         return new RetryChatClient(client, name, definition.MaxRetries, TimeSpan.FromSeconds(30), time, loggers.CreateLogger<RetryChatClient>());

@@ -16,12 +16,15 @@ public sealed class RequestSink : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _requests = new();
+    private readonly ConcurrentQueue<byte[]> _bodies = new();
 
     private RequestSink(WebApplication app) => _app = app;
 
     public Uri BaseUrl { get; private set; } = null!;
     public string HostAndPort => $"{BaseUrl.Host}:{BaseUrl.Port}";
     public IReadOnlyList<string> Requests => [.. _requests];
+    /// <summary>The raw bodies of the requests, in order.</summary>
+    public IReadOnlyList<byte[]> Bodies => [.. _bodies];
     public string Page { get; set; } = "<html><body><p>Nothing to see here.</p></body></html>";
 
     public static async Task<RequestSink> StartAsync()
@@ -33,6 +36,9 @@ public sealed class RequestSink : IAsyncDisposable
         var sink = new RequestSink(app);
         app.Run(async http =>
         {
+            using var body = new MemoryStream();
+            await http.Request.Body.CopyToAsync(body);
+            sink._bodies.Enqueue(body.ToArray());
             sink._requests.Enqueue(http.Request.Method + " " + http.Request.Path + http.Request.QueryString);
             http.Response.ContentType = "text/html";
             await http.Response.WriteAsync(sink.Page);

@@ -45,3 +45,5 @@ public sealed record AgentView(string Name, string Description, string? Model, I
 public sealed record AgentListView(IReadOnlyList<AgentView> Agents, IReadOnlyList<string> Errors);
 
 public sealed record HealthView(string Status, string Version, int ActiveRuns, bool Paused);
+
+public sealed record FeedbackBody(string Verdict);

@@ -32,6 +32,15 @@ public static class InfoEndpoints
                 ? Results.Json(new { agent = agent ?? "inbox", digest }, ApiJson.Options)
                 : Results.Json(new ApiError($"no digest from agent '{agent ?? "inbox"}' yet"), ApiJson.Options, statusCode: 404));
 
+        app.MapGet("/api/outcomes", async (Storage.Insights.SqliteInsights insights, TimeProvider time, int? days, CancellationToken ct) =>
+            Results.Json(await insights.OutcomesAsync(time.GetUtcNow().AddDays(-Math.Clamp(days ?? 7, 1, 3650)), 200, ct), ApiJson.Options));
+        app.MapPost("/api/outcomes/{id:long}/feedback", async (long id, FeedbackBody body, Storage.Insights.SqliteInsights insights, TimeProvider time, CancellationToken ct) =>
+            body.Verdict is not ("useful" or "not-useful" or "accepted" or "discarded")
+                ? Results.Json(new ApiError("verdict is useful, not-useful, accepted or discarded"), ApiJson.Options, statusCode: 400)
+                : await insights.FeedbackAsync(id, body.Verdict, time.GetUtcNow(), ct)
+                    ? Results.Json(new { outcome = id, body.Verdict }, ApiJson.Options)
+                    : Results.Json(new ApiError($"no outcome {id}"), ApiJson.Options, statusCode: 404));
+
         app.MapGet("/api/usage", async (IUsageLedger ledger, TimeProvider time, DateTimeOffset? since, string? by, CancellationToken ct) =>
         {
             var from = since ?? new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);

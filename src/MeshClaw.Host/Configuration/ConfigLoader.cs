@@ -45,7 +45,7 @@ public static class ConfigLoader
             throw at.Error("(root)", "expected a JSON object");
         }
 
-        at.OnlyKnown(root, "", "port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "shell", "web", "audit", "email", "schedulerTickSeconds", "budgets");
+        at.OnlyKnown(root, "", "port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "shell", "web", "audit", "email", "schedulerTickSeconds", "budgets", "telemetry");
         var models = new Dictionary<string, ModelDefinition>(StringComparer.Ordinal);
         if (root.TryGetProperty("models", out var modelsElement) && modelsElement.ValueKind != JsonValueKind.Null)
         {
@@ -88,6 +88,8 @@ public static class ConfigLoader
             Email = EmailConfigReader.Read(root, (field, message) => at.Error(field, message)),
             AuditEnabled = ReadAuditEnabled(at, root),
             Budgets = ReadBudgets(at, root),
+            OtlpEndpoint = ReadTelemetry(at, root).Endpoint,
+            TelemetryInterval = ReadTelemetry(at, root).Interval,
             BindAddress = at.String(root, "bind", "bind") ?? "127.0.0.1",
             SchedulerTick = TimeSpan.FromSeconds(Math.Clamp(at.Integer(root, "schedulerTickSeconds", "schedulerTickSeconds") ?? 15, 1, 86_400)),
         };
@@ -212,6 +214,25 @@ public static class ConfigLoader
             Timeout = TimeSpan.FromSeconds(Math.Clamp(at.Integer(web, "timeoutSeconds", "web.timeoutSeconds") ?? (long)defaults.Timeout.TotalSeconds, 1, 3_600)),
             MaxBytes = (int)(at.Integer(web, "maxBytes", "web.maxBytes") ?? defaults.MaxBytes),
         };
+    }
+
+    private static (Uri? Endpoint, TimeSpan Interval) ReadTelemetry(FieldReader at, JsonElement root)
+    {
+        if (!root.TryGetProperty("telemetry", out var telemetry) || telemetry.ValueKind == JsonValueKind.Null)
+        {
+            return (null, TimeSpan.FromSeconds(60));
+        }
+
+        at.Expect(telemetry, JsonValueKind.Object, "telemetry");
+        at.OnlyKnown(telemetry, "telemetry", "otlpEndpoint", "intervalSeconds");
+        Uri? endpoint = null;
+        if (at.String(telemetry, "otlpEndpoint", "telemetry.otlpEndpoint") is { } text
+            && (!Uri.TryCreate(text, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+        {
+            throw at.Error("telemetry.otlpEndpoint", $"'{text}' is not an absolute http(s) URL, e.g. http://127.0.0.1:4318");
+        }
+
+        return (endpoint, TimeSpan.FromSeconds(Math.Clamp(at.Integer(telemetry, "intervalSeconds", "telemetry.intervalSeconds") ?? 60, 1, 86_400)));
     }
 
     private static Core.Agents.OverallBudget? ReadBudgets(FieldReader at, JsonElement root)

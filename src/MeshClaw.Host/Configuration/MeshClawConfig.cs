@@ -21,6 +21,9 @@ public sealed record MeshClawConfig
     public EmailSettings Email { get; init; } = new();
     /// <summary>What all agents together may spend; null when the user set no overall budget.</summary>
     public Core.Agents.OverallBudget? Budgets { get; init; }
+    /// <summary>Where to send aggregated GenAI metrics over OTLP/HTTP; null (the default) sends nothing.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+    public TimeSpan TelemetryInterval { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>How often schedules are checked.</summary>
     public TimeSpan SchedulerTick { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>The audit log can be switched off only here, and doctor reports it as a high-severity finding.</summary>

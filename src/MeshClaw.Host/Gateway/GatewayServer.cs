@@ -61,6 +61,7 @@ public static class GatewayServer
             return 2;
         }
 
+        using var telemetry = TelemetryExport.Start(config);
         var database = new SqliteDatabase(home.Database);
         await database.InitializeAsync(cancellationToken);
         var secrets = new FileSecretStore(home.Root);

@@ -134,6 +134,43 @@ public sealed class GatewayLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TelemetryExport_SendsGenAiMetricsAsAggregates_OnlyWhenConfigured()
+    {
+        await using var collector = await RequestSink.StartAsync();
+        _home.Config("telemetry", new System.Text.Json.Nodes.JsonObject { ["otlpEndpoint"] = collector.BaseUrl.ToString(), ["intervalSeconds"] = 1 });
+        _server.For("scripted-main").Reply(ScriptedReply.Text("the quarterly plan stays between us", inputTokens: 77, outputTokens: 7));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+
+        await gateway.CliAsync("run", "helper", "-m", "tell me the secret plan");
+        var body = await Eventually.GetAsync(() => Task.FromResult(collector.Bodies.Select(b => System.Text.Encoding.UTF8.GetString(b))
+            .FirstOrDefault(t => t.Contains("gen_ai.client.token.usage", StringComparison.Ordinal))), TimeSpan.FromSeconds(30), "an OTLP metrics export with gen_ai.client.token.usage");
+
+        Assert.Contains("POST /v1/metrics", collector.Requests);
+        Assert.Contains("gen_ai.client.operation.duration", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret plan", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("quarterly plan", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("helper", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Feedback_FromTheCli_IsRecordedOnTheOutcome()
+    {
+        _server.For("scripted-main").Reply(ScriptedReply.Text("forty-two"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        await gateway.CliAsync("run", "helper", "-m", "what is the answer?");
+
+        var outcome = Assert.Single(RunJson.Parse<List<MeshClaw.Storage.Insights.OutcomeRow>>(await gateway.CliAsync("outcomes", "--json")));
+        var marked = await gateway.CliAsync("feedback", outcome.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "useful");
+        var wrong = await gateway.CliAsync("feedback", outcome.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "meh");
+
+        Assert.Equal("question.answered", outcome.Kind);
+        Assert.True(marked.ExitCode == 0, marked.ToString());
+        Assert.Equal("useful", Assert.Single(RunJson.Parse<List<MeshClaw.Storage.Insights.OutcomeRow>>(await gateway.CliAsync("outcomes", "--json"))).Feedback);
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("verdict is useful, not-useful, accepted or discarded", wrong.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CliWithoutAGateway_SaysHowToStartIt()
     {
         var result = await MeshClawCli.RunAsync(_home.Root, ["status", "--url", "http://127.0.0.1:9"]);

@@ -38,7 +38,7 @@ public sealed class RunCommandToolTests : IDisposable
     public async Task Environment_IsScrubbed()
     {
         Environment.SetEnvironmentVariable("MESHCLAW_TEST_SECRET", "should-not-leak");
-        var result = await _tool.InvokeAsync(JsonSerializer.SerializeToElement(new { command = "env" }), Context, default);
+        var result = await new RunCommandTool(new ShellSettings()).InvokeAsync(JsonSerializer.SerializeToElement(new { command = "env" }), Context, default);
 
         Assert.DoesNotContain("should-not-leak", result.Content, StringComparison.Ordinal);
         Assert.DoesNotContain($"HOME={_workspace}", result.Content, StringComparison.Ordinal);
