@@ -107,6 +107,7 @@ public static class DashboardBench
             await tx.CommitAsync();
         }
 
+        await new MeshClaw.Storage.Usage.SqliteUsageLedger(database).RebuildDailyAsync(CancellationToken.None);
         await connection.ExecuteAsync("ANALYZE;", commandType: System.Data.CommandType.Text);
     }
 

@@ -10,6 +10,7 @@ public static class DashboardPage
     public static IResult Render(HttpContext http, string title, string body, string? notice = null) =>
         Results.Content(Html.Page(title, body, Session(http), notice), "text/html; charset=utf-8");
 
+    /// <summary>The start (UTC midnight) of the last N days, today included; whole days let the rollup answer.</summary>
     public static DateTimeOffset Since(string? days, TimeProvider time) =>
-        time.GetUtcNow().AddDays(-(int.TryParse(days, out var d) && d is > 0 and <= 3650 ? d : 30));
+        new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(1 - (int.TryParse(days, out var d) && d is > 0 and <= 3650 ? d : 30));
 }

@@ -15,9 +15,9 @@ public sealed class SqliteInsights(SqliteDatabase database)
         var at = since.ToUnixTimeMilliseconds();
         var usage = await connection.QuerySingleAsync<(long Tokens, long Input, long Cached, long Nanos, long Calls)>(new CommandDefinition("""
             SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(cached_tokens), 0),
-                   COALESCE(SUM(cost_nanos), 0), COUNT(*)
-            FROM usage WHERE at >= @At
-            """, new { At = at }, cancellationToken: cancellationToken));
+                   COALESCE(SUM(cost_nanos), 0), COALESCE(SUM(calls), 0)
+            FROM usage_daily WHERE day >= @Day
+            """, new { Day = since.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken: cancellationToken));
         var outcomes = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM outcomes WHERE at >= @At", new { At = at }, cancellationToken: cancellationToken));
         var triage = await connection.QuerySingleAsync<(long Rules, long All)>(new CommandDefinition(
             "SELECT COALESCE(SUM(source <> 'model'), 0), COUNT(*) FROM mail_triage WHERE at >= @At", new { At = at }, cancellationToken: cancellationToken));
@@ -51,9 +51,12 @@ public sealed class SqliteInsights(SqliteDatabase database)
                      : "look at the run; if this agent often ends like this, disable it or try a cheaper model"));
         }
 
+        // Only the busiest runs are looked at call by call, through the run index: the ledger itself may be huge.
         var repeated = await connection.QueryAsync<(string RunId, string Agent, long Calls, long Tokens)>(new CommandDefinition("""
             SELECT run_id, COALESCE(agent, '(none)'), COUNT(*), SUM(input_tokens + output_tokens)
-            FROM usage WHERE at >= @At AND run_id IS NOT NULL AND error IS NULL
+            FROM usage WHERE run_id IN (
+                SELECT id FROM runs WHERE started_at >= @At AND model_calls >= 3 ORDER BY model_calls DESC LIMIT 200)
+              AND error IS NULL
             GROUP BY run_id, input_tokens, output_tokens HAVING COUNT(*) >= 3
             ORDER BY SUM(input_tokens + output_tokens) DESC LIMIT 20
             """, new { At = at }, cancellationToken: cancellationToken));

@@ -202,5 +202,29 @@ public static class SchemaMigrations
         new(5, "run taint", """
             ALTER TABLE runs ADD COLUMN taint TEXT;
             """),
+        new(6, "daily usage rollup for the dashboard", """
+            CREATE TABLE usage_daily (
+                day TEXT NOT NULL,
+                agent TEXT NOT NULL,
+                model_id TEXT NOT NULL,
+                trigger_kind TEXT NOT NULL,
+                calls INTEGER NOT NULL,
+                input_tokens INTEGER NOT NULL,
+                output_tokens INTEGER NOT NULL,
+                cached_tokens INTEGER NOT NULL,
+                reasoning_tokens INTEGER NOT NULL,
+                cost_nanos INTEGER NOT NULL,
+                latency_ms REAL NOT NULL,
+                estimated INTEGER NOT NULL,
+                failed INTEGER NOT NULL,
+                PRIMARY KEY (day, agent, model_id, trigger_kind)
+            ) WITHOUT ROWID;
+            INSERT INTO usage_daily
+            SELECT strftime('%Y-%m-%d', at / 1000, 'unixepoch'), COALESCE(agent, '(none)'), model_id,
+                   COALESCE(substr(trigger, 1, CASE WHEN instr(trigger, ':') > 0 THEN instr(trigger, ':') - 1 ELSE length(trigger) END), '(none)'),
+                   COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_nanos), SUM(latency_ms),
+                   SUM(estimated), SUM(error IS NOT NULL)
+            FROM usage GROUP BY 1, 2, 3, 4;
+            """),
     ];
 }
