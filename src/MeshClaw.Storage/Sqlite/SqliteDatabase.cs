@@ -32,7 +32,8 @@ public sealed class SqliteDatabase
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+        // SQLite's own busy handler waits in steps of milliseconds for another writer; without it the provider retries in far coarser steps.
+        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
