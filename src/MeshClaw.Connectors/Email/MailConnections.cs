@@ -5,6 +5,9 @@ namespace MeshClaw.Connectors.Email;
 /// <summary>The open IMAP connection of each account, shared by the email tools and triage, closed with the gateway.</summary>
 public sealed class MailConnections(Func<string, string?> secret) : IAsyncDisposable
 {
+    /// <summary>Reads a secret by name (an account's password), for connections opened outside the pool.</summary>
+    public string? Secret(string name) => secret(name);
+
     private readonly ConcurrentDictionary<string, (EmailAccount Account, ImapConnection Connection)> _open = new(StringComparer.Ordinal);
 
     public Mailbox For(EmailAccount account)

@@ -208,15 +208,17 @@ public sealed class TriageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NewMail_StartsTheInboxAgentByItself()
+    public async Task NewMail_StartsTheInboxAgentByItself_ThroughImapIdle()
     {
         var email = (JsonObject)MailGatewayFixture.Account(_mail, "MAIL_CAROL");
         email["accounts"]!["mail"]!["user"] = "carol";
-        email["pollSeconds"] = 1;
+        // An hour between polls: only IDLE can notice the message within the test's minute.
+        email["pollSeconds"] = 3600;
         _home.Config("email", email)
             .RawAgentFile("inbox.md", "---\nname: inbox\nbuiltin: inbox\ntools: [email.read, email.move, email.flag, email.draft]\ntriggers:\n  - event: email.received\n---\nTriage the mail.\n");
         await using var gateway = await GatewayProcess.StartAsync(_home.Root);
-        await Task.Yield();
+        await Eventually.GetAsync(() => Task.FromResult(_mail.Log.Contains("IDLE", StringComparison.Ordinal) || _mail.Log.Contains("Login: user=<carol>", StringComparison.Ordinal) ? "watching" : null),
+            TimeSpan.FromSeconds(30), "the mail watcher to log in");
 
         using (var smtp = new MailKit.Net.Smtp.SmtpClient())
         {
