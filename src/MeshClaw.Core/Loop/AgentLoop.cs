@@ -28,7 +28,7 @@ public sealed class AgentLoop(IRunStore runs, ToolCallExecutor executor, IAuditL
         await audit.AppendAsync(new AuditEvent("run.started", $"agent:{request.Agent.Name}", request.Id.Value,
             new { trigger = request.Trigger.ToString(), inheritedTaint = request.InheritedTaint }), CancellationToken.None);
         var state = new RunState(request, ContextAssembler.Build(request.Agent, request.History, request.Message),
-            new RunSecurityState(request.Trigger, request.InheritedTaint));
+            new RunSecurityState(request.Trigger, request.InheritedTaint, request.ParentSecurity));
         await TranscriptAsync(state, "system", request.Agent.Instructions);
         await TranscriptAsync(state, "user", request.Message);
         return await DriveAsync(state, record, checkBudgetFirst: true, cancellationToken);

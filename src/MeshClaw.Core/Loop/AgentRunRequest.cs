@@ -1,4 +1,5 @@
 using MeshClaw.Core.Agents;
+using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Security;
 using MeshClaw.Core.Tools;
@@ -34,6 +35,8 @@ public sealed record AgentRunRequest
     public ISecretRedactor Redactor { get; init; } = NoRedaction.Instance;
     /// <summary>Sources of untrusted content a parent run had read; a sub-agent starts tainted by them.</summary>
     public IReadOnlyList<string> InheritedTaint { get; init; } = [];
+    /// <summary>For a sub-run: the parent's security state, which its changes also count against.</summary>
+    public RunSecurityState? ParentSecurity { get; init; }
     /// <summary>Cancelled when the gateway stops: a run waiting for approval then parks instead of ending.</summary>
     public CancellationToken ShutdownToken { get; init; }
 }

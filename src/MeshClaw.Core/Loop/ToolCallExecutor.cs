@@ -43,6 +43,7 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
             Trigger = request.Trigger,
             Taint = [.. execution.Security.TaintSources],
             Definition = request.Agent,
+            Security = execution.Security,
         };
         // Without a grant the tool is not even asked to plan (planning may read mail or files).
         if (!ToolCatalog.IsGranted(tool, request.Agent.Tools))

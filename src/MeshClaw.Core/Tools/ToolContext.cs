@@ -10,4 +10,6 @@ public sealed record ToolContext(string Agent, RunId Run, string Workspace, Time
     public IReadOnlyList<string> Taint { get; init; } = [];
     /// <summary>The calling agent's definition (for per-agent limits such as mail folders); null for the user's own undo.</summary>
     public Agents.AgentDefinition? Definition { get; init; }
+    /// <summary>The calling run's security state, handed to sub-runs so their changes count against it.</summary>
+    public Policy.RunSecurityState? Security { get; init; }
 }

@@ -188,7 +188,7 @@ public sealed class RunCoordinator(
         var narrowed = child with { Tools = [.. tools.Granted(child.Tools).Where(t => parentTools.Contains(t.Name)).Select(t => t.Name)] };
         var request = await BuildRequestAsync(narrowed, message, new RunTrigger(parent.Trigger.Kind, $"subagent of {parent.Run}"), null, false, parent.Taint, cancellationToken);
         // The sub-run's tool calls and approvals show on the parent's stream: the user watching sees them.
-        request = request with { Observer = _observers.GetValueOrDefault(parent.Run) ?? NullRunObserver.Instance };
+        request = request with { Observer = _observers.GetValueOrDefault(parent.Run) ?? NullRunObserver.Instance, ParentSecurity = parent.Security };
         _depth[request.Id] = depth;
         await audit.AppendAsync(new AuditEvent("run.delegated", $"agent:{parent.Agent}", parent.Run.Value,
             new { subRun = request.Id.Value, agent = agent, tools = narrowed.Tools, taint = parent.Taint }), cancellationToken);
