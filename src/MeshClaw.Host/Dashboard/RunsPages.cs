@@ -63,10 +63,5 @@ public static class RunsPages
             E(r.Input.Length > 60 ? r.Input[..60] + "…" : r.Input),
         ]), "runs");
 
-    public static string Status(RunStatus status) => status switch
-    {
-        RunStatus.BudgetStopped => "budget-stopped",
-        RunStatus.WaitingApproval => "waiting-approval",
-        _ => status.ToString().ToLowerInvariant(),
-    };
+    public static string Status(RunStatus status) => Api.RunStatusText.Of(status);
 }
