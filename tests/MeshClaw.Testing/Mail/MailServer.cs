@@ -51,7 +51,7 @@ public sealed class MailServer : IAsyncDisposable
         var dovecot = Process.Start(new ProcessStartInfo("/usr/sbin/dovecot") { ArgumentList = { "-F", "-c", Path.Combine(root, "dovecot.conf") }, RedirectStandardError = true, RedirectStandardOutput = true })!;
         var postfix = Path.Combine(root, "postfix");
         await WritePostfixConfigAsync(postfix, lmtp, smtp);
-        await RunAsync("/usr/sbin/postfix", "-c", postfix, "start");
+        await StartPostfixAsync(postfix);
         var server = new MailServer(root, dovecot, postfix, imap, smtp);
         await server.WaitListeningAsync(imap, "Dovecot IMAP");
         await server.WaitListeningAsync(smtp, "Postfix SMTP");
@@ -197,6 +197,33 @@ public sealed class MailServer : IAsyncDisposable
             """);
     }
 
+    // Test classes run in parallel; Postfix's start script is not safe to run for two instances at once.
+    private static readonly SemaphoreSlim PostfixStarts = new(1, 1);
+
+    private static async Task StartPostfixAsync(string folder)
+    {
+        await PostfixStarts.WaitAsync();
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await RunAsync("/usr/sbin/postfix", "-c", folder, "start");
+                    return;
+                }
+                catch (InvalidOperationException) when (attempt < 3)
+                {
+                    await Task.Delay(500);
+                }
+            }
+        }
+        finally
+        {
+            PostfixStarts.Release();
+        }
+    }
+
     private static async Task RunAsync(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -206,11 +233,12 @@ public sealed class MailServer : IAsyncDisposable
         }
 
         using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {error}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {error} {await output}");
         }
     }
 
