@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MeshClaw.Core.Agents;
+using MeshClaw.Core.Lifecycle;
 using MeshClaw.Core.Loop;
 using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
@@ -10,17 +11,9 @@ using MeshClaw.Core.Usage;
 using MeshClaw.Models;
 using MeshClaw.Models.Config;
 using MeshClaw.Models.Providers;
-using MeshClaw.Host.Approvals;
-using MeshClaw.Host.Safety;
-using MeshClaw.Storage.Approvals;
-using MeshClaw.Storage.Audit;
-using MeshClaw.Storage.Journal;
-using MeshClaw.Storage.Runs;
-using MeshClaw.Storage.Settings;
-using MeshClaw.Storage.Sqlite;
-using MeshClaw.Storage.Usage;
 using MeshClaw.Testing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MeshClaw.Bench;
@@ -40,18 +33,10 @@ public static class LoopBench
         Console.WriteLine($"## Agent loop overhead per turn ({TurnsPerRun} turns per run, each a model call and a time_now tool call)");
         var folder = Path.Combine(Path.GetTempPath(), "meshclaw-loopbench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
-        var database = new SqliteDatabase(Path.Combine(folder, "bench.db"));
-        await database.InitializeAsync(CancellationToken.None);
-        var runs = new SqliteRunStore(database);
-        var ledger = new SqliteUsageLedger(database);
-        var audit = new SqliteAuditLog(database, TimeProvider.System, () => NoRedaction.Instance);
-        var journal = new SqliteActionJournal(database);
-        var rules = new SqliteStandingRules(database);
-        var pause = new PauseSwitch(new SqliteSettings(database), audit);
-        var approvals = new ApprovalBroker(new SqliteApprovalStore(database), rules, audit, TimeProvider.System, () => new PolicySettings());
-        var gate = new PolicyGate(new PolicySettings(), rules, pause, journal, TimeProvider.System);
-        var loop = new AgentLoop(runs, new ToolCallExecutor(gate, approvals, journal, audit, TimeProvider.System), audit, TimeProvider.System,
-            new AgentLoopOptions { MaxIdenticalToolCalls = 1000 });
+        await using var services = await BenchMeshClaw.CreateAsync(folder, s => s.AddSingleton(new AgentLoopOptions { MaxIdenticalToolCalls = 1000 }));
+        var lifecycle = services.GetRequiredService<RunLifecycle>();
+        var loop = services.Loop();
+        var ledger = services.GetRequiredService<IUsageLedger>();
         var agent = new AgentDefinition
         {
             Name = "bench",
@@ -63,8 +48,8 @@ public static class LoopBench
         var tools = new ToolCatalog(BuiltInTools.All);
 
         var instant = new InstantChatClient();
-        await MeasureAsync("zero-latency in-process model", loop, agent, tools, folder, () => instant, concurrency: 1, rounds: 200);
-        await MeasureAsync("zero-latency in-process model", loop, agent, tools, folder, () => instant, concurrency: 100, rounds: 5);
+        await MeasureAsync("zero-latency in-process model", lifecycle, loop, agent, tools, folder, () => instant, concurrency: 1, rounds: 200);
+        await MeasureAsync("zero-latency in-process model", lifecycle, loop, agent, tools, folder, () => instant, concurrency: 100, rounds: 5);
 
         await using var server = await ScriptedModelServer.StartAsync();
         server.For("bench-model").ReplyAlways(ScriptedReply.ToolCall("time_now", "{}"));
@@ -72,22 +57,24 @@ public static class LoopBench
         using var providers = new ProviderClientFactory(new NoSecrets(), TimeProvider.System);
         var pipeline = new ModelPipeline(new Dictionary<string, ModelDefinition> { ["scripted"] = model }, providers, ledger, PriceTable.Empty, TimeProvider.System, NullLoggerFactory.Instance);
         var client = pipeline.For("scripted", []);
-        await MeasureAsync("scripted model server over HTTP", loop, agent, tools, folder, () => client, concurrency: 1, rounds: 100);
-        await MeasureAsync("scripted model server over HTTP", loop, agent, tools, folder, () => client, concurrency: 100, rounds: 3);
+        await MeasureAsync("scripted model server over HTTP", lifecycle, loop, agent, tools, folder, () => client, concurrency: 1, rounds: 100);
+        await MeasureAsync("scripted model server over HTTP", lifecycle, loop, agent, tools, folder, () => client, concurrency: 100, rounds: 3);
+        await services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }
 
-    private static async Task MeasureAsync(string label, AgentLoop loop, AgentDefinition agent, ToolCatalog tools, string workspace,
+    private static async Task MeasureAsync(string label, RunLifecycle lifecycle, IRunProcedure loop, AgentDefinition agent, ToolCatalog tools, string workspace,
         Func<IChatClient> model, int concurrency, int rounds)
     {
         // One unmeasured round warms the JIT, the connection pools and SQLite's page cache.
-        await RoundAsync(loop, agent, tools, workspace, model, concurrency);
+        await RoundAsync(lifecycle, loop, agent, tools, workspace, model, concurrency);
         var overheadMs = new List<double>();
         var turns = 0;
         var wall = Stopwatch.StartNew();
         for (var i = 0; i < rounds; i++)
         {
-            var results = await RoundAsync(loop, agent, tools, workspace, model, concurrency);
+            var results = await RoundAsync(lifecycle, loop, agent, tools, workspace, model, concurrency);
             overheadMs.AddRange(results.Select(r => r.OverheadPerTurnMs));
             turns += results.Sum(r => r.Turns);
         }
@@ -96,7 +83,7 @@ public static class LoopBench
         Console.WriteLine($"{label}, {concurrency} concurrent run(s): overhead per turn {Stats.Describe(overheadMs, "ms")}; {throughput:0} turns/s overall");
     }
 
-    private static async Task<(double OverheadPerTurnMs, int Turns)[]> RoundAsync(AgentLoop loop, AgentDefinition agent, ToolCatalog tools, string workspace,
+    private static async Task<(double OverheadPerTurnMs, int Turns)[]> RoundAsync(RunLifecycle lifecycle, IRunProcedure loop, AgentDefinition agent, ToolCatalog tools, string workspace,
         Func<IChatClient> model, int concurrency) =>
         // Task.Run puts every run on the thread pool at once: SQLite calls are synchronous underneath, and
         // without it the runs would simply take turns.
@@ -104,16 +91,16 @@ public static class LoopBench
         {
             var timed = new TimedChatClient(model());
             var clock = Stopwatch.StartNew();
-            var run = await loop.RunAsync(new AgentRunRequest
+            var run = await lifecycle.RunAsync(new AgentRunRequest
             {
                 Id = RunId.New(TimeProvider.System),
                 Agent = agent,
                 Model = timed,
                 Tools = tools,
                 Message = "What time is it?",
-                Trigger = new RunTrigger("bench"),
+                Trigger = new RunTrigger(RunTriggerKind.Api, "bench"),
                 Workspace = workspace,
-            }, CancellationToken.None);
+            }, loop, CancellationToken.None);
             if (timed.Calls != TurnsPerRun || run.Status != RunStatus.Failed)
             {
                 throw new InvalidOperationException($"bench run ended {run.Status} after {timed.Calls} model calls: {run.StatusReason}");

@@ -7,12 +7,7 @@ using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Security;
 using MeshClaw.Core.Tools;
-using MeshClaw.Host.Safety;
-using MeshClaw.Storage.Approvals;
-using MeshClaw.Storage.Audit;
-using MeshClaw.Storage.Journal;
-using MeshClaw.Storage.Settings;
-using MeshClaw.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClaw.Bench;
 
@@ -26,18 +21,20 @@ public static class SecurityBench
     {
         var folder = Path.Combine(Path.GetTempPath(), "meshclaw-secbench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
-        var database = new SqliteDatabase(Path.Combine(folder, "bench.db"));
-        await database.InitializeAsync(CancellationToken.None);
-        await PolicyAsync(database);
-        await AuditAsync(database, auditRecords);
+        await using (var services = await BenchMeshClaw.CreateAsync(folder))
+        {
+            await PolicyAsync(services);
+            await AuditAsync(services, auditRecords);
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }
 
-    private static async Task PolicyAsync(SqliteDatabase database)
+    private static async Task PolicyAsync(IServiceProvider services)
     {
         Console.WriteLine("## Policy decision per tool call (100 agents, 1,000 standing rules, rate check against the journal)");
-        var rules = new SqliteStandingRules(database);
+        var rules = services.GetRequiredService<IStandingRules>();
         var capabilities = new[] { "email.move", "email.send", "files.write", "slack.post", "shell.exec" };
         for (var i = 0; i < 1000; i++)
         {
@@ -45,7 +42,7 @@ public static class SecurityBench
             await rules.AddAsync($"agent-{i % 100}", capabilities[i % capabilities.Length], match, "bench", null, DateTimeOffset.UtcNow, CancellationToken.None);
         }
 
-        var journal = new SqliteActionJournal(database);
+        var journal = services.GetRequiredService<IActionJournal>();
         for (var i = 0; i < 5000; i++)
         {
             await journal.RecordIntentAsync(new JournalEntry
@@ -55,14 +52,13 @@ public static class SecurityBench
             }, CancellationToken.None);
         }
 
-        using var audit = new SqliteAuditLog(database, TimeProvider.System, () => NoRedaction.Instance);
-        var gate = new PolicyGate(new PolicySettings(), rules, new PauseSwitch(new SqliteSettings(database), audit), journal, TimeProvider.System);
+        var gate = services.GetRequiredService<IToolCallGate>();
         var agents = Enumerable.Range(0, 100).Select(i => new AgentDefinition
         {
             Name = $"agent-{i}", Instructions = "x", SourcePath = "x.md", Tools = ["email.*", "files.*", "slack.post", "shell.exec"],
         }).ToArray();
         var tools = capabilities.Select(c => (IAgentTool)new BenchTool(c)).ToArray();
-        var state = new RunSecurityState(new RunTrigger("schedule"));
+        var state = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule));
         var latencies = new Dictionary<string, List<double>> { ["read"] = [], ["write (rate check + rules)"] = [], ["ask-by-default (rules)"] = [] };
         var random = new Random(42);
         for (var i = 0; i < 60_000; i++)
@@ -93,10 +89,10 @@ public static class SecurityBench
         }
     }
 
-    private static async Task AuditAsync(SqliteDatabase database, int records)
+    private static async Task AuditAsync(IServiceProvider services, int records)
     {
-        Console.WriteLine($"## Audit log: append and verify {records:N0} records");
-        using var audit = new SqliteAuditLog(database, TimeProvider.System, () => NoRedaction.Instance);
+        Console.WriteLine($"## Audit log (keyed chain, redacted): append and verify {records:N0} records");
+        var audit = services.GetRequiredService<IAuditLog>();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < records; i++)
         {
@@ -106,7 +102,7 @@ public static class SecurityBench
         var append = clock.Elapsed;
         Console.WriteLine($"append: {records / append.TotalSeconds:N0} records/s ({append.TotalMicroseconds / records:0.0} µs each, one transaction per record)");
         clock.Restart();
-        var result = await audit.VerifyAsync(CancellationToken.None);
+        var result = await services.GetRequiredService<IAuditReader>().VerifyAsync(null, CancellationToken.None);
         Console.WriteLine($"verify: {clock.Elapsed.TotalSeconds:0.00} s for {result.Records:N0} records ({result.Records / clock.Elapsed.TotalSeconds:N0} records/s), intact={result.Intact}");
     }
 

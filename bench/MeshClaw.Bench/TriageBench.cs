@@ -1,29 +1,21 @@
 using System.Diagnostics;
 using MailKit;
-using MeshClaw.Connectors.Email;
+using MeshClaw.Connectors.Email.Inbox;
+using MeshClaw.Core.Configuration;
+using MeshClaw.Core.Lifecycle;
+using MeshClaw.Core.Triage;
 using MeshClaw.Core.Agents;
 using MeshClaw.Core.Loop;
 using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Security;
 using MeshClaw.Core.Usage;
-using MeshClaw.Host.Approvals;
-using MeshClaw.Host.Home;
-using MeshClaw.Host.Inbox;
-using MeshClaw.Host.Safety;
+using MeshClaw.Core.Home;
 using MeshClaw.Host.Tools;
 using MeshClaw.Models.Config;
 using MeshClaw.Models.Pipeline;
-using MeshClaw.Storage.Approvals;
-using MeshClaw.Storage.Audit;
-using MeshClaw.Storage.Journal;
-using MeshClaw.Storage.Memory;
-using MeshClaw.Storage.Runs;
-using MeshClaw.Storage.Settings;
-using MeshClaw.Storage.Sqlite;
-using MeshClaw.Storage.Triage;
-using MeshClaw.Storage.Usage;
 using MeshClaw.Testing.Mail;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace MeshClaw.Bench;
@@ -46,41 +38,40 @@ public static class TriageBench
         var folder = Path.Combine(Path.GetTempPath(), "meshclaw-triagebench-" + Guid.NewGuid().ToString("N")[..8]);
         var home = new MeshClawHome(folder);
         home.EnsureCreated();
-        var database = new SqliteDatabase(home.Database);
-        await database.InitializeAsync(CancellationToken.None);
-        var runs = new SqliteRunStore(database);
-        var ledger = new SqliteUsageLedger(database);
-        using var audit = new SqliteAuditLog(database, TimeProvider.System, () => NoRedaction.Instance);
-        var journal = new SqliteActionJournal(database);
-        var rules = new SqliteStandingRules(database);
-        var policy = new PolicySettings { BulkLimitPerRun = 1_000_000, RatePerHour = 1_000_000 };
-        var approvals = new ApprovalBroker(new SqliteApprovalStore(database), rules, audit, TimeProvider.System, () => policy);
-        var executor = new ToolCallExecutor(new PolicyGate(policy, rules, new PauseSwitch(new SqliteSettings(database), audit), journal, TimeProvider.System),
-            approvals, journal, audit, TimeProvider.System);
-        var account = new EmailAccount { Name = "mail", ImapHost = mail.Host, ImapPort = mail.ImapPort, ImapTls = MailTls.None, User = "bench", PasswordSecret = "P" };
-        var settings = new EmailSettings { Accounts = new Dictionary<string, EmailAccount> { ["mail"] = account } };
-        await using var connections = new MailConnections(_ => "bench-pass");
-        using var tools = new ToolCatalogFactory(home, new SqliteMemoryStore(database), connections, _ => null, () => throw new NotSupportedException());
+        var account = new System.Text.Json.Nodes.JsonObject
+        {
+            ["imapHost"] = mail.Host, ["imapPort"] = mail.ImapPort, ["imapTls"] = "none", ["user"] = "bench", ["passwordSecret"] = "P",
+        };
+        var config = new System.Text.Json.Nodes.JsonObject
+        {
+            ["policy"] = new System.Text.Json.Nodes.JsonObject { ["bulkLimitPerRun"] = 1_000_000, ["ratePerHour"] = 1_000_000 },
+            ["email"] = new System.Text.Json.Nodes.JsonObject { ["accounts"] = new System.Text.Json.Nodes.JsonObject { ["mail"] = account } },
+        };
+        await File.WriteAllTextAsync(home.ConfigFile, config.ToJsonString());
+        await using var services = await BenchMeshClaw.CreateAsync(folder);
+        services.GetRequiredService<ISecretStore>().Set("P", "bench-pass");
+        var ledger = services.GetRequiredService<IUsageLedger>();
         var model = new MeteringChatClient(new InstantClassifier(), new ModelDefinition { Name = "instant", Kind = ModelKind.OpenAICompatible, ModelId = "instant" },
             ledger, PriceTable.Empty, TimeProvider.System);
         var agent = AgentFileParser.Parse("inbox.md", InboxAgentFile.Text).Agent! with { Budget = new AgentBudget { TokensPerRun = 100_000_000 } };
-        var triage = new InboxTriage(runs, audit, new SqliteTriageStore(database), connections, TimeProvider.System);
+        var current = services.GetRequiredService<ICurrentConfig>();
         var request = new AgentRunRequest
         {
-            Id = RunId.New(TimeProvider.System), Agent = agent, Model = model, Tools = tools.Create(new Host.Configuration.MeshClawConfig { Email = settings }),
-            Message = "bench", Trigger = new RunTrigger("bench"), Workspace = folder,
+            Id = RunId.New(TimeProvider.System), Agent = agent, Model = model, Tools = services.GetRequiredService<ToolCatalogProvider>().Current(), Config = current.Sections,
+            Message = "bench", Trigger = new RunTrigger(RunTriggerKind.Api, "bench"), Workspace = folder,
         };
 
         var clock = Stopwatch.StartNew();
-        var run = await triage.RunAsync(request, executor, settings, CancellationToken.None);
+        var run = await services.GetRequiredService<RunLifecycle>().RunAsync(request, services.Procedure(InboxTriage.ProcedureName), CancellationToken.None);
         var elapsed = clock.Elapsed;
         var totals = await ledger.TotalsAsync(DateTimeOffset.MinValue, UsageGrouping.Agent, CancellationToken.None);
-        var byRules = (await new SqliteTriageStore(database).SourcesAsync(run.Id.Value, CancellationToken.None)).Where(s => s.Source != "model").Sum(s => s.Count);
+        var byRules = (await services.GetRequiredService<ITriageStore>().SourcesAsync(run.Id.Value, CancellationToken.None)).Where(s => s.Source != "model").Sum(s => s.Count);
         var calls = totals.Sum(t => t.Calls);
         var tokens = totals.Sum(t => t.InputTokens + t.OutputTokens);
         Console.WriteLine($"run {run.Status}: {count / elapsed.TotalSeconds:0} messages/s end to end ({elapsed.TotalSeconds:0.0} s)");
         Console.WriteLine($"settled by rules: {100.0 * byRules / count:0.0}% ({byRules:N0}); model calls per 100 messages: {100.0 * calls / count:0.00}; tokens per 100 messages: {100.0 * tokens / count:0}");
         Console.WriteLine($"peak working set of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024:0} MB");
+        await services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using MeshClaw.Cli.Gateway;
-using MeshClaw.Host.Home;
+using MeshClaw.Core.Home;
+using MeshClaw.Host.Composition;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClaw.Cli;
 
@@ -21,4 +23,7 @@ public sealed class GlobalOptions
     public MeshClawHome HomeOf(ParseResult parse) => MeshClawHome.Resolve(parse.GetValue(Home));
 
     public GatewayClient ClientOf(ParseResult parse) => GatewayClient.Create(HomeOf(parse), parse.GetValue(Url));
+
+    /// <summary>MeshClaw without the gateway, for commands that work on the home folder itself (doctor, audit, secrets, connect).</summary>
+    public ServiceProvider OfflineOf(ParseResult parse) => OfflineMeshClaw.Open(HomeOf(parse));
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using MeshClaw.Cli.Output;
-using MeshClaw.Core.Approvals;
 using MeshClaw.Host.Api;
 
 namespace MeshClaw.Cli.Commands;
@@ -17,7 +16,7 @@ public static class ApprovalsCommand
         list.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
-            var approvals = await client.GetAsync<List<Approval>>("api/approvals" + (parse.GetValue(all) ? "?all=true" : ""), ct);
+            var approvals = await client.GetAsync<List<ApprovalView>>("api/approvals" + (parse.GetValue(all) ? "?all=true" : ""), ct);
             if (parse.GetValue(globals.Json))
             {
                 Terminal.Json(approvals);
@@ -38,7 +37,7 @@ public static class ApprovalsCommand
         show.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
-            var a = await client.GetAsync<Approval>($"api/approvals/{parse.GetValue(id)}", ct);
+            var a = await client.GetAsync<ApprovalView>($"api/approvals/{parse.GetValue(id)}", ct);
             if (parse.GetValue(globals.Json))
             {
                 Terminal.Json(a);
@@ -61,7 +60,7 @@ public static class ApprovalsCommand
         {
             using var client = globals.ClientOf(parse);
             var body = new AnswerBody(parse.GetValue(always), parse.GetValue(match) is { Length: > 0 } m ? m : null);
-            var a = await client.PostAsync<Approval>($"api/approvals/{parse.GetValue(id)}/approve", body, ct);
+            var a = await client.PostAsync<ApprovalView>($"api/approvals/{parse.GetValue(id)}/approve", body, ct);
             Terminal.Line($"approved {a.Id}: {a.Tool} for agent {a.Agent}" + (a.StandingRuleId is { } r ? $"; standing rule #{r} created" : ""));
             return 0;
         }));
@@ -70,7 +69,7 @@ public static class ApprovalsCommand
         deny.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
-            var a = await client.PostAsync<Approval>($"api/approvals/{parse.GetValue(id)}/deny", new { }, ct);
+            var a = await client.PostAsync<ApprovalView>($"api/approvals/{parse.GetValue(id)}/deny", new { }, ct);
             Terminal.Line($"denied {a.Id}: {a.Tool} for agent {a.Agent}");
             return 0;
         }));

@@ -1,36 +1,51 @@
 using System.CommandLine;
 using System.Globalization;
 using MeshClaw.Cli.Output;
-using MeshClaw.Core.Security;
-using MeshClaw.Storage.Audit;
-using MeshClaw.Storage.Sqlite;
+using MeshClaw.Core.Audit;
+using MeshClaw.Host.Api;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClaw.Cli.Commands;
 
-/// <summary><c>meshclaw audit verify|list</c>: read straight from the database, so it works with the gateway down.</summary>
+/// <summary>
+/// <c>meshclaw audit verify|list</c>: read straight from the home folder's store, so they work with the gateway down.
+/// Verify prints the head (seq:hash) to note somewhere else; <c>--anchor</c> checks a noted head is still there.
+/// </summary>
 public static class AuditCommand
 {
     public static Command Create(GlobalOptions globals)
     {
         var command = new Command("audit", "The tamper-evident audit log");
-        var verify = new Command("verify", "Check the hash chain: finds edited, removed or reordered records and says where");
+        var anchor = new Option<string?>("--anchor") { Description = "A head printed by an earlier verify (seq:hash): the log must still hold that record unchanged" };
+        var verify = new Command("verify", "Check the keyed hash chain: finds edited, removed or reordered records and says where") { anchor };
         verify.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
-            if (Open(globals, parse) is not { } log)
+            AuditAnchor? noted = null;
+            if (parse.GetValue(anchor) is { } text && (noted = AuditAnchor.TryParse(text)) is null)
+            {
+                Terminal.Error($"'{text}' is not a head as audit verify prints it (seq:hash)");
+                return CommandGuard.Usage;
+            }
+
+            if (Open(globals, parse) is not { } offline)
             {
                 return CommandGuard.Failed;
             }
 
-            using (log)
+            await using (offline)
             {
-                var result = await log.VerifyAsync(ct);
+                var result = AuditVerificationView.From(await offline.GetRequiredService<IAuditReader>().VerifyAsync(noted, ct));
                 if (parse.GetValue(globals.Json))
                 {
                     Terminal.Json(result);
                 }
                 else if (result.Intact)
                 {
-                    Terminal.Line($"audit log intact: {result.Records} records, chain verified");
+                    Terminal.Line($"audit log intact: {result.Records} records, chain verified{(result.KeyedFrom is { } k ? $" (keyed from record {k})" : " (not keyed yet)")}");
+                    if (result.Head is { } head)
+                    {
+                        Terminal.Line($"head: {head}  (note it elsewhere; later: meshclaw audit verify --anchor {head})");
+                    }
                 }
                 else
                 {
@@ -46,14 +61,14 @@ public static class AuditCommand
         var list = new Command("list", "Recent audit records, newest first") { limit, run };
         list.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
-            if (Open(globals, parse) is not { } log)
+            if (Open(globals, parse) is not { } offline)
             {
                 return CommandGuard.Failed;
             }
 
-            using (log)
+            await using (offline)
             {
-                var records = await log.RecentAsync(parse.GetValue(limit), parse.GetValue(run), ct);
+                var records = (await offline.GetRequiredService<IAuditReader>().RecentAsync(parse.GetValue(limit), parse.GetValue(run), ct)).Select(AuditRecordView.From).ToList();
                 if (parse.GetValue(globals.Json))
                 {
                     Terminal.Json(records);
@@ -74,7 +89,7 @@ public static class AuditCommand
         return command;
     }
 
-    private static SqliteAuditLog? Open(GlobalOptions globals, ParseResult parse)
+    private static ServiceProvider? Open(GlobalOptions globals, ParseResult parse)
     {
         var home = globals.HomeOf(parse);
         if (!File.Exists(home.Database))
@@ -83,6 +98,6 @@ public static class AuditCommand
             return null;
         }
 
-        return new SqliteAuditLog(new SqliteDatabase(home.Database), TimeProvider.System, () => NoRedaction.Instance);
+        return globals.OfflineOf(parse);
     }
 }

@@ -1,5 +1,6 @@
 using MeshClaw.Cli.Gateway;
 using MeshClaw.Cli.Output;
+using MeshClaw.Core.Configuration;
 using MeshClaw.Host.Configuration;
 
 namespace MeshClaw.Cli.Commands;

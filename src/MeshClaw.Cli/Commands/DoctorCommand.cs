@@ -1,10 +1,8 @@
 using System.CommandLine;
+using MeshClaw.Core.Doctor;
+using Microsoft.Extensions.DependencyInjection;
 using MeshClaw.Cli.Output;
-using MeshClaw.Connectors.Email;
 using MeshClaw.Host.Doctor;
-using MeshClaw.Host.Tools;
-using MeshClaw.Storage.Memory;
-using MeshClaw.Storage.Sqlite;
 
 namespace MeshClaw.Cli.Commands;
 
@@ -16,11 +14,8 @@ public static class DoctorCommand
         var command = new Command("doctor", "Check MeshClaw's security posture and configuration, and say how to fix each finding");
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
-            var home = globals.HomeOf(parse);
-            using var http = new HttpClient();
-            await using var mail = new MailConnections(_ => null);
-            using var tools = new ToolCatalogFactory(home, new SqliteMemoryStore(new SqliteDatabase(home.Database)), mail, _ => null, () => throw new InvalidOperationException("doctor runs no agents"));
-            var findings = (await new PostureDoctor(home, tools, http).CheckAsync(ct)).OrderByDescending(f => f.Severity).ToList();
+            await using var offline = globals.OfflineOf(parse);
+            var findings = (await offline.GetRequiredService<PostureDoctor>().CheckAsync(ct)).OrderByDescending(f => f.Severity).ToList();
             if (parse.GetValue(globals.Json))
             {
                 Terminal.Json(findings);

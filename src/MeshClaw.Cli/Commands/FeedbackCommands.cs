@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using MeshClaw.Cli.Output;
 using MeshClaw.Host.Api;
-using MeshClaw.Storage.Insights;
 
 namespace MeshClaw.Cli.Commands;
 
@@ -17,7 +16,7 @@ public static class FeedbackCommands
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
-            var outcomes = await client.GetAsync<List<OutcomeRow>>($"api/outcomes?days={parse.GetValue(days).ToString(CultureInfo.InvariantCulture)}", ct);
+            var outcomes = await client.GetAsync<List<OutcomeView>>($"api/outcomes?days={parse.GetValue(days).ToString(CultureInfo.InvariantCulture)}", ct);
             if (parse.GetValue(globals.Json))
             {
                 Terminal.Json(outcomes);

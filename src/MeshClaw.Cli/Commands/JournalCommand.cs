@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MeshClaw.Cli.Output;
-using MeshClaw.Core.Journal;
+using MeshClaw.Host.Api;
 
 namespace MeshClaw.Cli.Commands;
 
@@ -15,7 +15,7 @@ public static class JournalCommand
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
-            var entries = await client.GetAsync<List<JournalEntry>>("api/journal" + (parse.GetValue(run) is { } r ? "?run=" + Uri.EscapeDataString(r) : ""), ct);
+            var entries = await client.GetAsync<List<JournalEntryView>>("api/journal" + (parse.GetValue(run) is { } r ? "?run=" + Uri.EscapeDataString(r) : ""), ct);
             if (parse.GetValue(globals.Json))
             {
                 Terminal.Json(entries);
@@ -26,7 +26,7 @@ public static class JournalCommand
                 entries.Select(e => (IReadOnlyList<string>)
                 [
                     e.Id.ToString(CultureInfo.InvariantCulture), e.RunId, e.Agent, e.Tool, e.Target ?? "", e.Status.ToString().ToLowerInvariant(),
-                    e.Undoes is { } u ? $"undoes {u}" : e.Inverse is null ? "no" : "yes", e.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    e.Undoes is { } u ? $"undoes {u}" : e.Undoable ? "yes" : "no", e.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 ]));
             return 0;
         }));

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using MeshClaw.Cli.Output;
-using MeshClaw.Core.Approvals;
 using MeshClaw.Core.Runs;
 using MeshClaw.Host.Api;
 
@@ -17,16 +16,29 @@ public static class RunCommand
     {
         var agent = new Argument<string>("agent") { Description = "Agent name" };
         var message = new Option<string>("--message", "-m") { Description = "What to ask the agent", Required = true };
-        var command = new Command("run", "Run an agent once and print the run: status, answer, tool calls, usage and cost") { agent, message };
+        var attach = new Option<FileInfo?>("--attach") { Description = "A file to hand the agent with the message; its content is treated as untrusted (it cannot instruct the agent)" };
+        var command = new Command("run", "Run an agent once and print the run: status, answer, tool calls, usage and cost") { agent, message, attach };
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
+            ContentBody? content = null;
+            if (parse.GetValue(attach) is { } file)
+            {
+                if (!file.Exists)
+                {
+                    Terminal.Error($"no file {file.FullName} to attach");
+                    return CommandGuard.Usage;
+                }
+
+                content = new ContentBody($"file:{file.Name}", await File.ReadAllTextAsync(file.FullName, ct));
+            }
+
             RunView? done = null;
-            await foreach (var (name, data) in client.StreamAsync("api/runs", new StartRunBody(parse.GetValue(agent)!, parse.GetValue(message)!, Stream: true, Trigger: "cli"), ct))
+            await foreach (var (name, data) in client.StreamAsync("api/runs", new StartRunBody(parse.GetValue(agent)!, parse.GetValue(message)!, Stream: true, Trigger: "cli", Content: content), ct))
             {
                 if (name == "approval")
                 {
-                    var approval = data.Deserialize<Approval>(ApiJson.Options)!;
+                    var approval = data.Deserialize<ApprovalView>(ApiJson.Options)!;
                     Console.Error.WriteLine($"waiting for approval {approval.Id}: {approval.Tool} {approval.Target} ({approval.Reason}); answer with: meshclaw approvals approve|deny {approval.Id}");
                 }
                 else if (name == "done")

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text;
 using MeshClaw.Cli.Output;
-using MeshClaw.Storage.Secrets;
+using MeshClaw.Core.Security;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClaw.Cli.Commands;
 
@@ -27,7 +28,7 @@ public static class SecretsCommand
 
             try
             {
-                new FileSecretStore(home.Root).Set(parse.GetValue(name)!, value);
+                Secrets(globals, parse).Set(parse.GetValue(name)!, value);
             }
             catch (ArgumentException ex)
             {
@@ -42,7 +43,7 @@ public static class SecretsCommand
         var list = new Command("list", "List secret names (never values)");
         list.SetAction(parse =>
         {
-            var names = new FileSecretStore(globals.HomeOf(parse).Root).Names();
+            var names = Secrets(globals, parse).Names();
             if (parse.GetValue(globals.Json))
             {
                 Terminal.Json(names);
@@ -61,7 +62,7 @@ public static class SecretsCommand
         var remove = new Command("remove", "Delete a secret") { name };
         remove.SetAction(parse =>
         {
-            if (new FileSecretStore(globals.HomeOf(parse).Root).Remove(parse.GetValue(name)!))
+            if (Secrets(globals, parse).Remove(parse.GetValue(name)!))
             {
                 Terminal.Line($"removed secret '{parse.GetValue(name)}'");
                 return 0;
@@ -75,6 +76,12 @@ public static class SecretsCommand
         command.Subcommands.Add(list);
         command.Subcommands.Add(remove);
         return command;
+    }
+
+    private static ISecretStore Secrets(GlobalOptions globals, ParseResult parse)
+    {
+        using var offline = globals.OfflineOf(parse);
+        return offline.GetRequiredService<ISecretStore>();
     }
 
     public static string ReadValue(string name)

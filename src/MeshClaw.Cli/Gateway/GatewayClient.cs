@@ -4,10 +4,14 @@ using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using MeshClaw.Host.Api;
+using MeshClaw.Core.Configuration;
 using MeshClaw.Host.Configuration;
 using MeshClaw.Host.Gateway;
-using MeshClaw.Host.Home;
-using MeshClaw.Storage.Secrets;
+using MeshClaw.Core.Home;
+using MeshClaw.Core.Security;
+using MeshClaw.Host.Access;
+using MeshClaw.Host.Composition;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClaw.Cli.Gateway;
 
@@ -26,7 +30,7 @@ public sealed class GatewayClient(HttpClient http, Uri baseUrl) : IDisposable
             ?? $"http://127.0.0.1:{SafePort(home)}";
         var token = Environment.GetEnvironmentVariable("MESHCLAW_TOKEN") is { Length: > 0 } fromEnv
             ? fromEnv
-            : Directory.Exists(home.Root) ? new FileSecretStore(home.Root).Get(AccessToken.SecretName) : null;
+            : Directory.Exists(home.Root) ? StoredToken(home) : null;
         var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
         if (token is not null)
         {
@@ -35,6 +39,12 @@ public sealed class GatewayClient(HttpClient http, Uri baseUrl) : IDisposable
 
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("meshclaw-cli", GatewayInfo.Version));
         return new GatewayClient(http, http.BaseAddress);
+    }
+
+    private static string? StoredToken(MeshClawHome home)
+    {
+        using var offline = OfflineMeshClaw.Open(home);
+        return offline.GetRequiredService<ISecretStore>().Get(AccessToken.SecretName);
     }
 
     private static int SafePort(MeshClawHome home)
@@ -111,7 +121,9 @@ public sealed class GatewayClient(HttpClient http, Uri baseUrl) : IDisposable
         string message;
         try
         {
-            message = JsonSerializer.Deserialize<ApiError>(text, ApiJson.Options)?.Error ?? text;
+            // Errors come as problem details (RFC 9457): the detail says what is wrong and what to do.
+            using var problem = JsonDocument.Parse(text);
+            message = problem.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String ? detail.GetString()! : text;
         }
         catch (JsonException)
         {

@@ -50,7 +50,7 @@ public static class RunPrinter
     public static string UsageLine(UsageView u) =>
         string.Create(CultureInfo.InvariantCulture, $"{u.ModelCalls} model call(s), {u.InputTokens} in / {u.OutputTokens} out tokens ({u.CachedTokens} cached), cost {u.Cost:0.######}");
 
-    public static string Status(RunStatus status) => RunStatusText.Of(status);
+    public static string Status(RunStatus status) => RunStatusWords.Of(status);
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }

@@ -9,19 +9,22 @@ public static class Terminal
 {
     public static bool Interactive => !Console.IsOutputRedirected;
 
+    private static readonly IAnsiConsole Stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
     private static readonly JsonSerializerOptions Indented = new(ApiJson.Options) { WriteIndented = true };
 
     public static void Json<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, Indented));
 
     public static void Error(string message)
     {
+        // Gateway errors can quote untrusted text (a mail subject, a model's words): it may not repaint the terminal.
         if (Console.IsErrorRedirected)
         {
-            Console.Error.WriteLine($"error: {message}");
+            Console.Error.WriteLine($"error: {Safe(message)}");
         }
         else
         {
-            Console.Error.WriteLine($"\u001b[31merror:\u001b[0m {message}");
+            Stderr.MarkupLine($"[red]error:[/] {Markup.Escape(Safe(message))}");
         }
     }
 

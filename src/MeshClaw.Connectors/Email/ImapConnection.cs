@@ -6,8 +6,10 @@ using MailKit.Security;
 namespace MeshClaw.Connectors.Email;
 
 /// <summary>
-/// One logged-in IMAP session per account, used by one caller at a time. A dropped connection is reopened and
-/// the operation tried again once, so a server that goes away mid-run costs a reconnect, not the run.
+/// One logged-in IMAP session per account, used by one caller at a time. A read whose connection dropped is tried
+/// again once on a fresh connection, so a server that goes away mid-run costs a reconnect, not the run. A change
+/// (move, append, expunge) is never repeated blindly: the connection is checked alive first, and when it drops during
+/// the change the caller is told it may or may not have happened, so it can look before doing anything again.
 /// </summary>
 public sealed class ImapConnection(EmailAccount account, Func<string, string?> secret) : IAsyncDisposable
 {
@@ -16,6 +18,7 @@ public sealed class ImapConnection(EmailAccount account, Func<string, string?> s
 
     public EmailAccount Account => account;
 
+    /// <summary>Runs an operation that reads only: safe to try again on a new connection.</summary>
     public async Task<T> UseAsync<T>(Func<ImapClient, Task<T>> work, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -32,6 +35,41 @@ public sealed class ImapConnection(EmailAccount account, Func<string, string?> s
                 {
                     Drop();
                 }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Runs an operation that changes the mailbox, at most once: on a connection known to be alive, never retried.</summary>
+    public async Task<T> ChangeAsync<T>(string what, Func<ImapClient, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            ImapClient client;
+            try
+            {
+                // A NOOP finds a connection the server dropped since it was last used, before the change is sent on it.
+                client = await ConnectedAsync(cancellationToken);
+                await client.NoOpAsync(cancellationToken);
+            }
+            catch (Exception ex) when (IsConnectionLoss(ex))
+            {
+                Drop();
+                client = await ConnectedAsync(cancellationToken);
+            }
+
+            try
+            {
+                return await work(client);
+            }
+            catch (Exception ex) when (IsConnectionLoss(ex))
+            {
+                Drop();
+                throw new MailConnectionException("connection", $"the connection to {account.ImapHost} was lost during {what}; it may or may not have taken effect", ex);
             }
         }
         finally
@@ -67,6 +105,7 @@ public sealed class ImapConnection(EmailAccount account, Func<string, string?> s
     {
         var password = secret(account.PasswordSecret)
             ?? throw new MailConnectionException("password", $"the secret '{account.PasswordSecret}' is not set; run: meshclaw secrets set {account.PasswordSecret}");
+
         var client = new ImapClient { Timeout = 30_000 };
         try
         {
@@ -91,6 +130,12 @@ public sealed class ImapConnection(EmailAccount account, Func<string, string?> s
         {
             client.Dispose();
             throw new MailConnectionException("TLS", $"{account.ImapHost}:{account.ImapPort} does not offer STARTTLS; use tls 'ssl' on port 993", ex);
+        }
+
+        if (account.ImapTls == MailTls.None && !MailTransport.IsLoopback(account.ImapHost))
+        {
+            client.Dispose();
+            throw new MailConnectionException("TLS", $"refusing to send the password for '{account.User}' in clear text to {account.ImapHost}; use imapTls ssl (port 993) or starttls (port 143). Plain text is allowed only to a server on this machine");
         }
 
         try

@@ -12,9 +12,25 @@ public sealed class MailConnections(Func<string, string?> secret) : IAsyncDispos
 
     public Mailbox For(EmailAccount account)
     {
+        ImapConnection? replaced = null;
         var entry = _open.AddOrUpdate(account.Name,
             _ => (account, new ImapConnection(account, secret)),
-            (_, existing) => existing.Account == account ? existing : (account, new ImapConnection(account, secret)));
+            (_, existing) =>
+            {
+                if (existing.Account == account)
+                {
+                    return existing;
+                }
+
+                replaced = existing.Connection;
+                return (account, new ImapConnection(account, secret));
+            });
+        if (replaced is not null)
+        {
+            // The account's settings changed (config.json edited): the old session is logged out in the background.
+            _ = replaced.DisposeAsync().AsTask();
+        }
+
         return new Mailbox(entry.Connection);
     }
 

@@ -18,11 +18,12 @@ public sealed class Mailbox(ImapConnection connection)
         return (IReadOnlyList<string>)[.. folders.Select(f => f.FullName).Prepend(client.Inbox.FullName).Distinct().Order(StringComparer.Ordinal)];
     }, cancellationToken);
 
-    public Task<IReadOnlyList<MailSummary>> ListAsync(string folderName, bool unreadOnly, int limit, CancellationToken cancellationToken) => connection.UseAsync(async client =>
+    /// <summary>Summaries of a folder's messages in UID order, from after <paramref name="afterUid"/> (for paging), at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<MailSummary>> ListAsync(string folderName, bool unreadOnly, int limit, CancellationToken cancellationToken, uint afterUid = 0) => connection.UseAsync(async client =>
     {
         var folder = (await OpenAsync(client, folderName, FolderAccess.ReadOnly, cancellationToken))!;
         var uids = await folder.SearchAsync(unreadOnly ? SearchQuery.NotSeen : SearchQuery.All, cancellationToken);
-        var chosen = uids.OrderBy(u => u.Id).Take(limit).ToList();
+        var chosen = uids.Where(u => u.Id > afterUid).OrderBy(u => u.Id).Take(limit).ToList();
         if (chosen.Count == 0)
         {
             return (IReadOnlyList<MailSummary>)[];
@@ -68,7 +69,7 @@ public sealed class Mailbox(ImapConnection connection)
     /// Returns each moved message's id in the destination, and the ids that were no longer there.
     /// </summary>
     public Task<(IReadOnlyList<(string Id, string NewId)> Moved, IReadOnlyList<string> Missing)> MoveManyAsync(
-        string fromName, IReadOnlyList<string> ids, string toName, CancellationToken cancellationToken) => connection.UseAsync(async client =>
+        string fromName, IReadOnlyList<string> ids, string toName, CancellationToken cancellationToken) => connection.ChangeAsync($"the move of {ids.Count} message(s) to {toName}", async client =>
     {
         var destination = (await GetFolderAsync(client, toName, cancellationToken, createIfMissing: true))!;
         var source = (await OpenAsync(client, fromName, FolderAccess.ReadWrite, cancellationToken))!;
@@ -113,7 +114,7 @@ public sealed class Mailbox(ImapConnection connection)
         (await OpenAsync(client, folderName, FolderAccess.ReadOnly, cancellationToken))!.Count, cancellationToken);
 
     /// <summary>Moves a message; returns the id it has in the destination (new only for mail without a Message-ID).</summary>
-    public Task<string> MoveAsync(string fromName, string id, string toName, CancellationToken cancellationToken, bool createDestination = false) => connection.UseAsync(async client =>
+    public Task<string> MoveAsync(string fromName, string id, string toName, CancellationToken cancellationToken, bool createDestination = false) => connection.ChangeAsync($"the move of {id} to {toName}", async client =>
     {
         var destination = await GetFolderAsync(client, toName, cancellationToken, createIfMissing: createDestination || toName == Account.QuarantineFolder);
         var source = (await OpenAsync(client, fromName, FolderAccess.ReadWrite, cancellationToken))!;
@@ -153,7 +154,7 @@ public sealed class Mailbox(ImapConnection connection)
     }, cancellationToken);
 
     /// <summary>Saves a message in the Drafts folder (found by its special use).</summary>
-    public Task<string> AppendDraftAsync(MimeMessage draft, CancellationToken cancellationToken) => connection.UseAsync(async client =>
+    public Task<string> AppendDraftAsync(MimeMessage draft, CancellationToken cancellationToken) => connection.ChangeAsync("saving the draft", async client =>
     {
         var drafts = client.Capabilities.HasFlag(ImapCapabilities.SpecialUse) ? client.GetFolder(SpecialFolder.Drafts) : null;
         drafts ??= await GetFolderAsync(client, "Drafts", cancellationToken, createIfMissing: true);
@@ -168,7 +169,7 @@ public sealed class Mailbox(ImapConnection connection)
     }, cancellationToken);
 
     /// <summary>Removes for good the given messages of a folder (the quarantine purge).</summary>
-    public Task<int> PurgeAsync(string folderName, IReadOnlyList<string> ids, CancellationToken cancellationToken) => connection.UseAsync(async client =>
+    public Task<int> PurgeAsync(string folderName, IReadOnlyList<string> ids, CancellationToken cancellationToken) => connection.ChangeAsync($"the purge of {ids.Count} message(s) from {folderName}", async client =>
     {
         var folder = await OpenAsync(client, folderName, FolderAccess.ReadWrite, cancellationToken, createIfMissing: false, throwIfMissing: false);
         if (folder is null)

@@ -57,8 +57,7 @@ public sealed class DeleteFileTool : IAgentTool
     {
         var relative = ToolArguments.RequiredString(arguments, "path");
         var path = WorkspacePath.Resolve(context.Workspace, relative) ?? throw new ToolArgumentException($"'{relative}' is outside the workspace");
-        var inside = Path.GetRelativePath(Path.GetFullPath(context.Workspace), path);
-        if (inside == Trash.Folder || inside.StartsWith(Trash.Folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (Trash.Contains(context.Workspace, path))
         {
             throw new ToolArgumentException("files in .trash cannot be deleted by an agent; they are the undo history");
         }

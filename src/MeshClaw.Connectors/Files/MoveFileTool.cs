@@ -55,8 +55,14 @@ public sealed class MoveFileTool : IAgentTool
     {
         var from = ToolArguments.RequiredString(arguments, "from");
         var to = ToolArguments.RequiredString(arguments, "to");
-        return (from, to,
-            WorkspacePath.Resolve(context.Workspace, from) ?? throw new ToolArgumentException($"'{from}' is outside the workspace"),
-            WorkspacePath.Resolve(context.Workspace, to) ?? throw new ToolArgumentException($"'{to}' is outside the workspace"));
+        var fromPath = WorkspacePath.Resolve(context.Workspace, from) ?? throw new ToolArgumentException($"'{from}' is outside the workspace");
+        var toPath = WorkspacePath.Resolve(context.Workspace, to) ?? throw new ToolArgumentException($"'{to}' is outside the workspace");
+        // Only the user's undo takes a file back out of .trash; nothing is ever moved into it but by delete.
+        if (Trash.Contains(context.Workspace, toPath) || (Trash.Contains(context.Workspace, fromPath) && !context.IsUndo))
+        {
+            throw new ToolArgumentException("files in .trash cannot be moved by an agent; they are the undo history (meshclaw undo puts them back)");
+        }
+
+        return (from, to, fromPath, toPath);
     }
 }

@@ -20,4 +20,11 @@ public static class Trash
 
         return candidate;
     }
+
+    /// <summary>Whether a resolved path is in the workspace's .trash (the undo history, which only undo may take things out of).</summary>
+    public static bool Contains(string workspace, string fullPath)
+    {
+        var inside = Path.GetRelativePath(Path.GetFullPath(workspace), fullPath);
+        return inside == Folder || inside.StartsWith(Folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
 }

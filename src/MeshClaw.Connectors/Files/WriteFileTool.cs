@@ -74,6 +74,12 @@ public sealed class WriteFileTool : IAgentTool
     {
         var relative = ToolArguments.RequiredString(arguments, "path");
         var path = WorkspacePath.Resolve(context.Workspace, relative) ?? throw new ToolArgumentException($"'{relative}' is outside the workspace");
+        if (Trash.Contains(context.Workspace, path))
+        {
+            // What lies in .trash is what undo puts back: an agent writing there could rewrite the undo history.
+            throw new ToolArgumentException("files in .trash cannot be written by an agent; they are the undo history");
+        }
+
         return (relative, path, ToolArguments.RequiredString(arguments, "content"));
     }
 }

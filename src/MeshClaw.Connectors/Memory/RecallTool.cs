@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using MeshClaw.Core.Tools;
-using MeshClaw.Storage.Memory;
+using MeshClaw.Core.Memory;
 
 namespace MeshClaw.Connectors.Memory;
 
 /// <summary>Searches the agent's notes. Notes of untrusted origin come back marked, and taint the run that reads them.</summary>
-public sealed class RecallTool(SqliteMemoryStore memories) : IAgentTool
+public sealed class RecallTool(IMemoryStore memories) : IAgentTool
 {
     public string Name => "recall";
     public string Capability => "memory.read";

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MeshClaw.Core.Tools;
-using MeshClaw.Storage.Memory;
+using MeshClaw.Core.Memory;
 
 namespace MeshClaw.Connectors.Memory;
 
@@ -8,7 +8,7 @@ namespace MeshClaw.Connectors.Memory;
 /// Keeps a note for later runs of the same agent. A note written after the run read untrusted content is
 /// stored as untrusted: it can inform a later run but marks that run tainted, so it never grants power.
 /// </summary>
-public sealed class RememberTool(SqliteMemoryStore memories) : IAgentTool
+public sealed class RememberTool(IMemoryStore memories) : IAgentTool
 {
     public string Name => "remember";
     public string Capability => "memory.write";

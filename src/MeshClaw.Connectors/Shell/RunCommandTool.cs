@@ -52,13 +52,18 @@ public sealed class RunCommandTool(ShellSettings settings) : IAgentTool
             return prefix.Length > 0 && words.Count >= prefix.Length && prefix.Select((w, i) => w == words[i]).All(x => x);
         });
 
-        // An allowed program is still not allowed to look outside the workspace (cat /etc/shadow, ls ../.., cat -- -/../../x)
-        // or to use options that run programs, write files or read lists of files.
+        // An allowed program is still not allowed to look outside the workspace (cat /etc/shadow, ls ../.., cat -- -/../../x,
+        // cat notes where notes links to ~/.ssh/id_rsa) or to use options that run programs, write files, read lists of
+        // files or follow links while walking a tree.
         return listed && words.Skip(1).All(w => ArgumentStaysInside(w, workspace));
     }
 
     private static readonly HashSet<string> DangerousOptions =
-        ["-delete", "-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprint0", "-fprintf", "-fls", "-f", "--file", "--output", "-o", "--files-from", "-T", "--exclude-from"];
+    [
+        "-delete", "-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprint0", "-fprintf", "-fls", "-f", "--file", "--output", "-o", "--files-from", "-T", "--exclude-from",
+        // Following symbolic links while recursing would read whatever a link in the workspace points at.
+        "-R", "-L", "-H", "--dereference", "--dereference-recursive", "-follow",
+    ];
 
     private static bool ArgumentStaysInside(string word, string workspace)
     {
@@ -73,14 +78,32 @@ public sealed class RunCommandTool(ShellSettings settings) : IAgentTool
             return false;
         }
 
-        // Whatever may name a path (the word itself, or an option's value) must resolve inside the workspace.
+        // Combined short options (-rR, -Ln) are checked letter by letter for the link-following ones.
+        if (name.Length > 2 && name[0] == '-' && name[1] != '-' && name.Skip(1).Any(c => c is 'R' or 'L' or 'H'))
+        {
+            return false;
+        }
+
+        // Whatever may name a path (the word itself, or an option's value) must resolve inside the workspace, links
+        // followed: a bare word that names an entry of the workspace is a path as much as one with a slash.
         var value = word.Contains('=', StringComparison.Ordinal) ? word[(word.IndexOf('=', StringComparison.Ordinal) + 1)..] : word;
-        if (value.Contains('/', StringComparison.Ordinal) || value.Contains("..", StringComparison.Ordinal) || value.StartsWith('~'))
+        if (value.Contains('/', StringComparison.Ordinal) || value.Contains("..", StringComparison.Ordinal) || value.StartsWith('~') || NamesAnEntry(workspace, value))
         {
             return WorkspacePath.Resolve(workspace, value) is not null;
         }
 
         return true;
+    }
+
+    private static bool NamesAnEntry(string workspace, string word)
+    {
+        if (word.Length == 0 || word.Contains('\0', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var path = Path.Combine(workspace, word);
+        return File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
     }
 
     public async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)

@@ -19,4 +19,6 @@ public sealed record Approval
     public string? DecidedBy { get; init; }
     /// <summary>A standing rule created with the approval, if the user asked for one.</summary>
     public long? StandingRuleId { get; init; }
+    /// <summary>Why MeshClaw closed it without an answer (for a withdrawn approval).</summary>
+    public string? Note { get; init; }
 }

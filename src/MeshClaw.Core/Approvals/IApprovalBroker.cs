@@ -6,6 +6,16 @@ public interface IApprovalBroker
     /// <summary>Stores a new pending approval (its expiry set from the policy) and returns it.</summary>
     Task<Approval> RequestAsync(Approval pending, CancellationToken cancellationToken);
 
-    /// <summary>Completes when the approval is answered or expires; returns it decided.</summary>
+    /// <summary>Completes when the approval is answered, expires or is withdrawn; returns it decided.</summary>
     Task<Approval> WaitAsync(string approvalId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the user's answer, once, while the approval is pending and has not expired. With
+    /// <paramref name="alwaysFields"/>, an approval also creates a standing rule for the agent and capability that
+    /// matches those argument fields' values (all of them when the list is empty).
+    /// </summary>
+    Task<Approval> AnswerAsync(string approvalId, ApprovalStatus answer, string by, IReadOnlyList<string>? alwaysFields, CancellationToken cancellationToken);
+
+    /// <summary>Closes a run's pending approvals when the run ends without them: they can no longer be answered.</summary>
+    Task WithdrawAsync(string runId, string reason, CancellationToken cancellationToken);
 }

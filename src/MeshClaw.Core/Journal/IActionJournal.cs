@@ -14,5 +14,7 @@ public interface IActionJournal : IActionRates
     Task<IReadOnlyList<JournalEntry>> ForRunAsync(string runId, CancellationToken cancellationToken);
     Task<IReadOnlyList<JournalEntry>> OpenIntentsAsync(CancellationToken cancellationToken);
     Task<IReadOnlyList<JournalEntry>> RecentAsync(int limit, CancellationToken cancellationToken);
+    /// <summary>Entries of one tool in one status recorded before a moment, oldest first (e.g. deletes whose retention has passed).</summary>
+    Task<IReadOnlyList<JournalEntry>> FindAsync(string tool, JournalStatus status, DateTimeOffset before, int limit, CancellationToken cancellationToken);
     Task MarkAsync(long id, JournalStatus status, string note, CancellationToken cancellationToken);
 }

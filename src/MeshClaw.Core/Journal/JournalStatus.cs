@@ -11,4 +11,6 @@ public enum JournalStatus
     /// <summary>Could not be checked after a crash; the user should look.</summary>
     Unknown,
     Undone,
+    /// <summary>Done, and no longer undoable: what kept it reversible is gone (quarantined mail purged after the retention period).</summary>
+    Permanent,
 }

@@ -1,92 +1,66 @@
-using MeshClaw.Core.Audit;
-using MeshClaw.Core.Policy;
+using MeshClaw.Core.Insights;
+using MeshClaw.Core.Lifecycle;
 using MeshClaw.Core.Runs;
-using MeshClaw.Core.Usage;
 using Microsoft.Extensions.AI;
 
 namespace MeshClaw.Core.Loop;
 
 /// <summary>
-/// MeshClaw's agent loop: call the model, hand each tool call to the <see cref="ToolCallExecutor"/> (gate,
-/// approval, journal, audit), feed the result back, until the model answers or a limit stops the run.
-/// Everything is recorded as it happens; a run waiting for approval saves a checkpoint it can resume from.
+/// MeshClaw's agent loop, the procedure of every agent that is not built in: call the model, hand each tool call to
+/// the run's door (the executor: gate, approval, journal, audit), feed the result back, until the model answers or a
+/// limit stops the run. A run waiting for approval saves a checkpoint it can resume from, in a new process if need be.
 /// </summary>
-public sealed class AgentLoop(IRunStore runs, ToolCallExecutor executor, IAuditLog audit, TimeProvider time, AgentLoopOptions options)
+public sealed class AgentLoop(IOutcomes outcomes, AgentLoopOptions options) : IResumableProcedure
 {
-    public async Task<RunRecord> RunAsync(AgentRunRequest request, CancellationToken cancellationToken)
+    public const string ProcedureName = "loop";
+
+    public string Name => ProcedureName;
+
+    public async Task<RunAnswer> RunAsync(RunContext run, CancellationToken cancellationToken)
     {
-        var record = new RunRecord
-        {
-            Id = request.Id,
-            Agent = request.Agent.Name,
-            Trigger = request.Trigger,
-            Session = request.Session,
-            Input = request.Redactor.Redact(request.Message),
-            StartedAt = time.GetUtcNow(),
-        };
-        await runs.CreateAsync(record, CancellationToken.None);
-        await audit.AppendAsync(new AuditEvent("run.started", $"agent:{request.Agent.Name}", request.Id.Value,
-            new { trigger = request.Trigger.ToString(), inheritedTaint = request.InheritedTaint }), CancellationToken.None);
-        var state = new RunState(request, ContextAssembler.Build(request.Agent, request.History, request.Message),
-            new RunSecurityState(request.Trigger, request.InheritedTaint, request.ParentSecurity));
-        await TranscriptAsync(state, "system", request.Agent.Instructions);
-        await TranscriptAsync(state, "user", request.Message);
-        return await DriveAsync(state, record, checkBudgetFirst: true, cancellationToken);
+        var request = run.Request;
+        var state = new LoopState(ContextAssembler.Build(request.Agent, request.History, request.Message, request.TriggerContent));
+        await run.TranscriptAsync("system", request.Agent.Instructions);
+        await run.TranscriptAsync("user", state.Messages[^1].Text);
+        return await FinishAsync(run, await LoopAsync(run, state, cancellationToken));
     }
 
-    /// <summary>Continues a run parked on an approval, from its checkpoint.</summary>
-    public async Task<RunRecord> ResumeAsync(AgentRunRequest request, RunRecord record, RunCheckpoint checkpoint, CancellationToken cancellationToken)
+    public async Task<RunAnswer> ResumeAsync(RunContext run, string checkpointJson, CancellationToken cancellationToken)
     {
-        // The run stays WaitingApproval until its held call is answered (the executor's hook marks it running again).
-        return await DriveAsync(RunState.FromCheckpoint(request, checkpoint), record, checkBudgetFirst: false, cancellationToken);
+        var checkpoint = RunCheckpoint.FromJson(checkpointJson);
+        foreach (var source in checkpoint.Taint)
+        {
+            run.Security.Taint(source);
+        }
+
+        foreach (var (capability, items) in checkpoint.Changed)
+        {
+            run.Security.CountChanged(capability, items);
+        }
+
+        run.Budget.Restore(checkpoint.Usage);
+        run.Seq = checkpoint.Seq;
+        var state = new LoopState([.. checkpoint.Messages]) { Step = checkpoint.Step, Pending = (checkpoint.PendingCallIndex, checkpoint.ApprovalId) };
+        return await FinishAsync(run, await LoopAsync(run, state, cancellationToken));
     }
 
-    private async Task<RunRecord> DriveAsync(RunState state, RunRecord record, bool checkBudgetFirst, CancellationToken cancellationToken)
+    /// <summary>A run that ends with an answer records it as an outcome: a question answered.</summary>
+    private async Task<RunAnswer> FinishAsync(RunContext run, string answer)
     {
-        var request = state.Request;
-        using var attribution = ModelCallAttribution.Begin(new ModelCallAttribution(request.Agent.Name, record.Id.Value, request.Trigger.ToString()));
-        RunStatus status;
-        string? reason = null;
-        string? answer = null;
-        try
+        if (!string.IsNullOrWhiteSpace(answer))
         {
-            if (checkBudgetFirst)
-            {
-                RunBudget.EnforceAll(request, RunUsage.Zero);
-            }
-
-            answer = request.Redactor.Redact(await LoopAsync(state, cancellationToken));
-            status = RunStatus.Succeeded;
-        }
-        catch (RunParkedException)
-        {
-            await runs.SetTaintAsync(record.Id, state.Security.TaintSources, CancellationToken.None);
-            return record with { Status = RunStatus.WaitingApproval, Usage = state.Usage };
-        }
-        catch (RunStopException stop)
-        {
-            (status, reason) = (stop.Status, stop.Message);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            (status, reason) = (RunStatus.Cancelled, request.ShutdownToken.IsCancellationRequested ? "the gateway was shut down during the run" : "cancelled");
-        }
-        catch (Exception ex)
-        {
-            (status, reason) = (RunStatus.Failed, request.Redactor.Redact(ex.Message));
+            var input = run.Request.Message;
+            var text = run.Redactor.Redact(answer);
+            await outcomes.AddAsync(new NewOutcome(run.Id.Value, run.Agent.Name, "question.answered", run.Redactor.Redact(input.Length > 200 ? input[..200] : input),
+                text.Length > 500 ? text[..500] : text, "model", run.Time.GetUtcNow()), CancellationToken.None);
         }
 
-        var ended = time.GetUtcNow();
-        await runs.CompleteAsync(record.Id, status, reason, answer, state.Usage, ended, CancellationToken.None);
-        await runs.SetTaintAsync(record.Id, state.Security.TaintSources, CancellationToken.None);
-        await audit.AppendAsync(new AuditEvent("run.ended", $"agent:{request.Agent.Name}", record.Id.Value,
-            new { status = status.ToString(), reason, tokens = state.Usage.TotalTokens, cost = state.Usage.Cost, tainted = state.Security.TaintSources }), CancellationToken.None);
-        return record with { Status = status, StatusReason = reason, Answer = answer, Usage = state.Usage, EndedAt = ended, Taint = [.. state.Security.TaintSources] };
+        return new RunAnswer(answer);
     }
 
-    private async Task<string> LoopAsync(RunState state, CancellationToken cancellationToken)
+    private async Task<string> LoopAsync(RunContext run, LoopState state, CancellationToken cancellationToken)
     {
-        var request = state.Request;
+        var request = run.Request;
         var chatOptions = new ChatOptions
         {
             Tools = [.. request.Tools.Granted(request.Agent.Tools).Select(t => AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.ParametersSchema))],
@@ -96,25 +70,21 @@ public sealed class AgentLoop(IRunStore runs, ToolCallExecutor executor, IAuditL
         {
             var held = state.Messages.Last(m => m.Role == ChatRole.Assistant).Contents.OfType<FunctionCallContent>().ToList();
             state.Pending = null;
-            await ProcessCallsAsync(state, held, pending.CallIndex, pending.ApprovalId, loops, cancellationToken);
+            await ProcessCallsAsync(run, state, held, pending.CallIndex, pending.ApprovalId, loops, cancellationToken);
         }
 
         for (var step = state.Step + 1; step <= request.Agent.Budget.MaxSteps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             state.Step = step;
-            var response = await CallModelAsync(request, state.Messages, chatOptions, cancellationToken);
-            var usage = response.Usage;
-            state.Usage = state.Usage.Add(
-                usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, usage?.CachedInputTokenCount ?? 0,
-                usage?.ReasoningTokenCount ?? 0, UsageCost.Read(usage));
+            var response = await CallModelAsync(run, state.Messages, chatOptions, cancellationToken);
             state.Messages.AddRange(response.Messages);
 
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
             var text = response.Text;
             if (text.Length > 0 || calls.Count == 0)
             {
-                await TranscriptAsync(state, "assistant", text);
+                await run.TranscriptAsync("assistant", text);
             }
 
             if (calls.Count == 0)
@@ -122,14 +92,13 @@ public sealed class AgentLoop(IRunStore runs, ToolCallExecutor executor, IAuditL
                 return text;
             }
 
-            RunBudget.EnforceAll(request, state.Usage);
-            await ProcessCallsAsync(state, calls, 0, null, loops, cancellationToken);
+            await ProcessCallsAsync(run, state, calls, 0, null, loops, cancellationToken);
         }
 
         throw new RunStopException(RunStatus.Failed, $"step limit reached: no final answer after {request.Agent.Budget.MaxSteps} model calls");
     }
 
-    private async Task ProcessCallsAsync(RunState state, List<FunctionCallContent> calls, int start, string? awaitApprovalId, LoopDetector loops, CancellationToken cancellationToken)
+    private async Task ProcessCallsAsync(RunContext run, LoopState state, List<FunctionCallContent> calls, int start, string? awaitApprovalId, LoopDetector loops, CancellationToken cancellationToken)
     {
         for (var i = start; i < calls.Count; i++)
         {
@@ -150,49 +119,57 @@ public sealed class AgentLoop(IRunStore runs, ToolCallExecutor executor, IAuditL
                 }
             }
 
-            var hooks = new WaitHooks(runs, state, i);
-            var started = time.GetTimestamp();
-            var result = await executor.ExecuteAsync(new ToolExecution(state.Request, state.Id, state.Security, call, hooks, i == start ? awaitApprovalId : null), cancellationToken);
-            var record = new ToolCallRecord(state.NextSeq(), call.CallId, call.Name, result.ArgumentsJson, result.Outcome, result.Result,
-                time.GetElapsedTime(started).TotalMilliseconds, time.GetUtcNow());
-            await runs.RecordToolCallAsync(state.Id, record, CancellationToken.None);
-            await state.Request.Observer.OnToolCallAsync(record, cancellationToken);
+            var result = await run.CallAsync(call, new CheckpointHooks(run, state, i), i == start ? awaitApprovalId : null, cancellationToken);
             state.Messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, result.Result)]));
         }
     }
 
-    private static async Task<ChatResponse> CallModelAsync(AgentRunRequest request, List<ChatMessage> messages, ChatOptions chatOptions, CancellationToken cancellationToken)
+    private static async Task<ChatResponse> CallModelAsync(RunContext run, List<ChatMessage> messages, ChatOptions chatOptions, CancellationToken cancellationToken)
     {
-        if (!request.Stream)
+        if (!run.Request.Stream)
         {
-            return await request.Model.GetResponseAsync(messages, chatOptions, cancellationToken);
+            return await run.Model.GetResponseAsync(messages, chatOptions, cancellationToken);
         }
 
         var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in request.Model.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+        await foreach (var update in run.Model.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
         {
             updates.Add(update);
             if (update.Text is { Length: > 0 } delta)
             {
-                await request.Observer.OnTextAsync(request.Redactor.Redact(delta), cancellationToken);
+                await run.Request.Observer.OnTextAsync(run.Redactor.Redact(delta), cancellationToken);
             }
         }
 
         return updates.ToChatResponse();
     }
 
-    private Task TranscriptAsync(RunState state, string role, string content) =>
-        runs.AppendTranscriptAsync(state.Id, new TranscriptEntry(state.NextSeq(), role, state.Request.Redactor.Redact(content), time.GetUtcNow()), CancellationToken.None);
+    /// <summary>The conversation of one run in flight: what a checkpoint saves and restores, with the run's usage, taint and sequence.</summary>
+    private sealed class LoopState(List<ChatMessage> messages)
+    {
+        public List<ChatMessage> Messages { get; } = messages;
+        public int Step { get; set; }
+        public int Malformed { get; set; }
+        /// <summary>Set while a call of the last model answer waits for approval: which call, which approval.</summary>
+        public (int CallIndex, string ApprovalId)? Pending { get; set; }
+    }
 
     /// <summary>Saves the checkpoint and marks the run waiting while one of its calls is held for approval.</summary>
-    private sealed class WaitHooks(IRunStore runs, RunState state, int callIndex) : IApprovalWaitHooks
+    private sealed class CheckpointHooks(RunContext run, LoopState state, int callIndex) : IApprovalWaitHooks
     {
-        public async Task ParkingAsync(string approvalId, CancellationToken cancellationToken)
-        {
-            await runs.SaveCheckpointAsync(state.Id, state.ToCheckpoint(callIndex, approvalId).ToJson(), CancellationToken.None);
-            await runs.SetStatusAsync(state.Id, RunStatus.WaitingApproval, CancellationToken.None);
-        }
+        public Task ParkingAsync(string approvalId, CancellationToken cancellationToken) =>
+            run.SaveCheckpointAsync(new RunCheckpoint
+            {
+                Messages = state.Messages,
+                Usage = run.Usage,
+                Seq = run.Seq,
+                Step = state.Step,
+                Taint = run.Security.TaintSources,
+                Changed = run.Security.Changed,
+                PendingCallIndex = callIndex,
+                ApprovalId = approvalId,
+            }.ToJson());
 
-        public Task ResumedAsync(CancellationToken cancellationToken) => runs.SetStatusAsync(state.Id, RunStatus.Running, CancellationToken.None);
+        public Task ResumedAsync(CancellationToken cancellationToken) => run.MarkRunningAsync();
     }
 }

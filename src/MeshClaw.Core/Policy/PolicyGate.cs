@@ -1,3 +1,4 @@
+using MeshClaw.Core.Runs;
 using MeshClaw.Core.Tools;
 
 namespace MeshClaw.Core.Policy;
@@ -7,12 +8,13 @@ namespace MeshClaw.Core.Policy;
 /// risk class, quiet hours, bulk and rate limits, standing rules and the user's loosened defaults. The model
 /// cannot argue with it: nothing here reads the prompt.
 /// </summary>
-public sealed class PolicyGate(PolicySettings settings, IStandingRules rules, IPauseSwitch pause, IActionRates rates, TimeProvider time)
+public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRules rules, IPauseSwitch pause, IActionRates rates, TimeProvider time)
     : IToolCallGate
 {
     public async ValueTask<PolicyDecision> DecideAsync(ToolCallRequest request, CancellationToken cancellationToken)
     {
         var (agent, tool, plan, security) = (request.Agent, request.Tool, request.Plan, request.Security);
+        var settings = currentSettings();
         if (pause.IsPaused && !security.Interactive)
         {
             return PolicyDecision.Deny("MeshClaw is paused; autonomous runs may not act until 'meshclaw resume'");
@@ -24,6 +26,11 @@ public sealed class PolicyGate(PolicySettings settings, IStandingRules rules, IP
         }
 
         var risk = plan.Risk;
+        if (security.Trigger.Kind == RunTriggerKind.System && !security.Tainted && SystemPolicy.Allows(agent.Name, tool.Capability) is { } decided)
+        {
+            return PolicyDecision.Allow($"system procedure: {decided}");
+        }
+
         if (security.Tainted && risk is ToolRisk.SendsOutside or ToolRisk.ExecutesCode or ToolRisk.ChangesMeshClaw)
         {
             return PolicyDecision.Ask($"the run has read untrusted content ({string.Join(", ", security.TaintSources)}) and this call {Describe(risk)}");

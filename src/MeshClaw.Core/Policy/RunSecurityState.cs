@@ -3,37 +3,85 @@ using MeshClaw.Core.Runs;
 namespace MeshClaw.Core.Policy;
 
 /// <summary>
-/// What the gate needs to know about the run so far: what started it, whether it has read untrusted content
-/// (and from where), and how many items it has already changed per capability.
+/// What the gate needs to know about the run so far: what started it, whether a person is watching it, whether it has
+/// read untrusted content (and from where), and how many items it has already changed per capability.
 /// </summary>
-public sealed class RunSecurityState(RunTrigger trigger, IEnumerable<string>? inheritedTaint = null, RunSecurityState? parent = null)
+public sealed class RunSecurityState(RunTrigger trigger, bool interactive = false, IEnumerable<string>? inheritedTaint = null, RunSecurityState? parent = null)
 {
     private readonly List<string> _taint = [.. inheritedTaint ?? []];
     private readonly Dictionary<string, int> _changed = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
 
     public RunTrigger Trigger { get; } = trigger;
-    public bool Tainted => _taint.Count > 0;
-    public IReadOnlyList<string> TaintSources => _taint;
 
-    /// <summary>Runs a person started and is watching (chat, the CLI); everything else is autonomous.</summary>
-    public bool Interactive => Trigger.Kind is "chat" or "cli";
+    /// <summary>A person started this run and is watching it (the owner's CLI or dashboard chat); decided by the caller's identity, never by the model.</summary>
+    public bool Interactive { get; } = interactive;
 
-    public void Taint(string source)
+    public bool Tainted
     {
-        if (!_taint.Contains(source))
+        get
         {
-            _taint.Add(source);
+            lock (_lock)
+            {
+                return _taint.Count > 0;
+            }
         }
     }
 
-    public IReadOnlyDictionary<string, int> Changed => _changed;
+    public IReadOnlyList<string> TaintSources
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _taint];
+            }
+        }
+    }
 
-    /// <summary>Items changed with a capability by this run, and by its parent when it is a sub-run (limits are per run tree).</summary>
-    public int ChangedSoFar(string capability) => _changed.GetValueOrDefault(capability) + (parent?.ChangedSoFar(capability) ?? 0);
+    public void Taint(string source)
+    {
+        lock (_lock)
+        {
+            if (!_taint.Contains(source))
+            {
+                _taint.Add(source);
+            }
+        }
+    }
+
+    public IReadOnlyDictionary<string, int> Changed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new Dictionary<string, int>(_changed, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Items changed with a capability by the whole run tree: a sub-run's changes are counted into its parent, so the root holds the total.</summary>
+    public int ChangedSoFar(string capability)
+    {
+        if (parent is not null)
+        {
+            return parent.ChangedSoFar(capability);
+        }
+
+        lock (_lock)
+        {
+            return _changed.GetValueOrDefault(capability);
+        }
+    }
 
     public void CountChanged(string capability, int items)
     {
-        _changed[capability] = _changed.GetValueOrDefault(capability) + items;
+        lock (_lock)
+        {
+            _changed[capability] = _changed.GetValueOrDefault(capability) + items;
+        }
+
         // A sub-agent's changes count against its parent too, so delegating cannot split a bulk change into allowed pieces.
         parent?.CountChanged(capability, items);
     }

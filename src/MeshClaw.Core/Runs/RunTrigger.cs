@@ -1,7 +1,10 @@
 namespace MeshClaw.Core.Runs;
 
-/// <summary>What started a run: <c>cli</c>, <c>chat</c>, <c>api</c>, <c>schedule</c> or an event name, and its source detail.</summary>
-public sealed record RunTrigger(string Kind, string? Detail = null)
+/// <summary>What started a run, and its source detail (a cron expression, an event, the client that asked).</summary>
+public sealed record RunTrigger(RunTriggerKind Kind, string? Detail = null)
 {
-    public override string ToString() => Detail is null ? Kind : $"{Kind}:{Detail}";
+    /// <summary>For a sub-run: the run that delegated to it.</summary>
+    public string? ParentRun { get; init; }
+
+    public override string ToString() => Detail is null ? Kind.Text() : $"{Kind.Text()}:{Detail}";
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace MeshClaw.Core.Tools;
 
 /// <summary>
@@ -8,6 +10,12 @@ public sealed record ToolResult(string Content, bool IsError = false, bool Untru
 {
     /// <summary>An inverse known only after the call ran (e.g. the id of what it created); replaces the planned one.</summary>
     public ToolInverse? Inverse { get; init; }
+
+    /// <summary>
+    /// The same result as structured data, for built-in procedures (the inbox reads mail summaries this way). It is
+    /// redacted like the content and never shown to a model as such.
+    /// </summary>
+    public JsonElement? Data { get; init; }
 
     public static ToolResult Error(string message) => new(message, IsError: true);
 }

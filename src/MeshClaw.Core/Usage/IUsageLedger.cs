@@ -5,6 +5,6 @@ public interface IUsageLedger
 {
     Task RecordAsync(UsageRecord record, CancellationToken cancellationToken);
     Task<IReadOnlyList<UsageTotal>> TotalsAsync(DateTimeOffset since, UsageGrouping grouping, CancellationToken cancellationToken);
-    /// <summary>Tokens and cost an agent has spent since a moment (for per-day budgets).</summary>
-    Task<(long Tokens, decimal Cost)> SpentAsync(string agent, DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>Tokens and cost of the calls from <paramref name="since"/> up to (not including) <paramref name="until"/>, of one agent or, when null, of all.</summary>
+    Task<(long Tokens, decimal Cost)> SpentAsync(string? agent, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
 }

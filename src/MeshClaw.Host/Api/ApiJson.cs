@@ -3,14 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace MeshClaw.Host.Api;
 
-/// <summary>The JSON shape of the HTTP API, shared by the gateway and the CLI.</summary>
+/// <summary>The JSON shape of the HTTP API, shared by the gateway (for every endpoint) and the CLI.</summary>
 public static class ApiJson
 {
-    public static readonly JsonSerializerOptions Options = Create();
+    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
-    public static JsonSerializerOptions Create()
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = false };
+        options.WriteIndented = false;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         return options;
     }

@@ -5,10 +5,15 @@ namespace MeshClaw.Host.Api;
 
 // The HTTP API's request and response bodies. Kept together: they are one contract read by the CLI.
 
-/// <summary><paramref name="Trigger"/>: cli or chat for a person at the keyboard (kept running while paused), api otherwise.</summary>
-public sealed record StartRunBody(string Agent, string Message, string? Session = null, bool Stream = false, string? Trigger = null);
+/// <summary>
+/// <paramref name="Trigger"/> may ask for less than the caller is allowed, never more: <c>api</c> runs autonomously
+/// (held while paused); <c>cli</c> or <c>chat</c> is a watched run only for a caller who may start one (the owner's
+/// token, the dashboard). <paramref name="Content"/> is content from outside (a mail, a file), wrapped as untrusted.
+/// </summary>
+public sealed record StartRunBody(string Agent, string Message, string? Session = null, bool Stream = false, string? Trigger = null, ContentBody? Content = null);
 
-public sealed record ApiError(string Error);
+/// <summary>Untrusted content that comes with a run: where it is from, and its text.</summary>
+public sealed record ContentBody(string Source, string Text);
 
 public sealed record UsageView(long InputTokens, long OutputTokens, long CachedTokens, long ReasoningTokens, long TotalTokens, decimal Cost, int ModelCalls)
 {
@@ -17,11 +22,11 @@ public sealed record UsageView(long InputTokens, long OutputTokens, long CachedT
 
 public sealed record RunView(
     string Id, string Agent, string Trigger, string? Session, string Input, RunStatus Status, string? Reason, string? Answer,
-    UsageView Usage, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
+    UsageView Usage, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, IReadOnlyList<string>? Taint = null,
     IReadOnlyList<ToolCallView>? ToolCalls = null, IReadOnlyList<TranscriptView>? Transcript = null)
 {
     public static RunView From(RunRecord r) => new(r.Id.Value, r.Agent, r.Trigger.ToString(), r.Session, r.Input, r.Status, r.StatusReason,
-        r.Answer, UsageView.From(r.Usage), r.StartedAt, r.EndedAt);
+        r.Answer, UsageView.From(r.Usage), r.StartedAt, r.EndedAt, r.Taint);
 
     public static RunView From(RunDetail d) => From(d.Run) with
     {

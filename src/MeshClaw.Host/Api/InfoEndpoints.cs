@@ -1,65 +1,60 @@
 using MeshClaw.Core.Agents;
+using MeshClaw.Core.Insights;
+using MeshClaw.Core.Policy;
+using MeshClaw.Core.Triage;
 using MeshClaw.Core.Usage;
+using MeshClaw.Host.Agents;
 using MeshClaw.Host.Gateway;
-using MeshClaw.Host.Home;
 using MeshClaw.Host.Runs;
-using MeshClaw.Host.Safety;
-using MeshClaw.Storage.Triage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace MeshClaw.Host.Api;
 
-/// <summary>Health, agents and usage: the read-only parts of the API.</summary>
+/// <summary>Health, agents, usage, outcomes and digests: the read-mostly parts of the API.</summary>
 public static class InfoEndpoints
 {
-    public static void MapInfoEndpoints(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/health", (RunCoordinator coordinator, PauseSwitch pause) =>
-            Results.Json(new HealthView("ok", GatewayInfo.Version, coordinator.ActiveCount, pause.IsPaused), ApiJson.Options));
+    /// <summary>The one open route: whether the gateway is up (no data beyond that).</summary>
+    public static void MapHealth(this IEndpointRouteBuilder app) =>
+        app.MapGet("/health", Ok<HealthView> (RunCoordinator coordinator, IPauseSwitch pause) =>
+            TypedResults.Ok(new HealthView("ok", GatewayInfo.Version, coordinator.ActiveCount, pause.IsPaused))).AllowAnonymous();
 
-        app.MapGet("/api/agents", (MeshClawHome home) =>
+    public static void MapInfoEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/agents", Ok<AgentListView> (AgentCatalogSource agents) =>
         {
-            var catalog = AgentCatalog.Load(home.Agents);
-            return Results.Json(new AgentListView(
+            var catalog = agents.Current();
+            return TypedResults.Ok(new AgentListView(
                 [.. catalog.Agents.OrderBy(a => a.Name, StringComparer.Ordinal).Select(ToView)],
-                [.. catalog.Errors.Select(e => e.ToString())]), ApiJson.Options);
+                [.. catalog.Errors.Select(e => e.ToString())]));
         });
 
-        app.MapGet("/api/digest", async (SqliteTriageStore store, string? agent, CancellationToken ct) =>
+        api.MapGet("/digest", async Task<Results<Ok<DigestView>, ProblemHttpResult>> (ITriageStore store, string? agent, CancellationToken ct) =>
             await store.LatestDigestAsync(agent ?? "inbox", ct) is { } digest
-                ? Results.Json(new { agent = agent ?? "inbox", digest }, ApiJson.Options)
-                : Results.Json(new ApiError($"no digest from agent '{agent ?? "inbox"}' yet"), ApiJson.Options, statusCode: 404));
+                ? TypedResults.Ok(new DigestView(agent ?? "inbox", digest))
+                : ApiProblems.NotFound($"no digest from agent '{agent ?? "inbox"}' yet"));
 
-        app.MapGet("/api/outcomes", async (Storage.Insights.SqliteInsights insights, TimeProvider time, int? days, CancellationToken ct) =>
-            Results.Json(await insights.OutcomesAsync(time.GetUtcNow().AddDays(-Math.Clamp(days ?? 7, 1, 3650)), 200, ct), ApiJson.Options));
-        app.MapPost("/api/outcomes/{id:long}/feedback", async (long id, FeedbackBody body, Storage.Insights.SqliteInsights insights, TimeProvider time, CancellationToken ct) =>
-            body.Verdict is not ("useful" or "not-useful" or "accepted" or "discarded")
-                ? Results.Json(new ApiError("verdict is useful, not-useful, accepted or discarded"), ApiJson.Options, statusCode: 400)
-                : await insights.FeedbackAsync(id, body.Verdict, time.GetUtcNow(), ct)
-                    ? Results.Json(new { outcome = id, body.Verdict }, ApiJson.Options)
-                    : Results.Json(new ApiError($"no outcome {id}"), ApiJson.Options, statusCode: 404));
+        api.MapGet("/outcomes", async Task<Ok<IEnumerable<OutcomeView>>> (IOutcomes outcomes, TimeProvider time, int? days, CancellationToken ct) =>
+            TypedResults.Ok((await outcomes.RecentAsync(time.GetUtcNow().AddDays(-Math.Clamp(days ?? 7, 1, 3650)), 200, ct)).Select(OutcomeView.From)));
+        api.MapPost("/outcomes/{id:long}/feedback", async Task<Results<Ok<FeedbackView>, ProblemHttpResult>> (long id, FeedbackBody body, IOutcomes outcomes, TimeProvider time, CancellationToken ct) =>
+            OutcomeVerdicts.Parse(body.Verdict) is not { } verdict
+                ? ApiProblems.BadRequest($"verdict is {OutcomeVerdicts.Expected}")
+                : await outcomes.FeedbackAsync(id, verdict, time.GetUtcNow(), ct)
+                    ? TypedResults.Ok(new FeedbackView(id, verdict.Text()))
+                    : ApiProblems.NotFound($"no outcome {id}"));
 
-        app.MapGet("/api/usage", async (IUsageLedger ledger, TimeProvider time, DateTimeOffset? since, string? by, CancellationToken ct) =>
+        api.MapGet("/usage", async Task<Results<Ok<UsageReport>, ProblemHttpResult>> (IUsageLedger ledger, TimeProvider time, DateTimeOffset? since, string? by, CancellationToken ct) =>
         {
             var from = since ?? new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-            var grouping = by switch
+            if (UsageGroupings.Parse(by) is not { } grouping)
             {
-                null or "agent-model" => UsageGrouping.AgentAndModel,
-                "agent" => UsageGrouping.Agent,
-                "model" => UsageGrouping.Model,
-                "day" => UsageGrouping.Day,
-                "trigger" => UsageGrouping.Trigger,
-                _ => (UsageGrouping?)null,
-            };
-            if (grouping is null)
-            {
-                return Results.Json(new ApiError($"unknown grouping '{by}'; use agent, model, day, trigger or agent-model"), ApiJson.Options, statusCode: 400);
+                return ApiProblems.BadRequest($"unknown grouping '{by}'; use {UsageGroupings.Expected}");
             }
 
-            var totals = await ledger.TotalsAsync(from, grouping.Value, ct);
-            return Results.Json(new UsageReport(from, totals, totals.Sum(t => t.InputTokens + t.OutputTokens), totals.Sum(t => t.Cost), totals.Sum(t => t.Calls)), ApiJson.Options);
+            var totals = await ledger.TotalsAsync(from, grouping, ct);
+            return TypedResults.Ok(new UsageReport(from, totals, totals.Sum(t => t.InputTokens + t.OutputTokens), totals.Sum(t => t.Cost), totals.Sum(t => t.Calls)));
         });
     }
 

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using MeshClaw.Core.Loop;
 using MeshClaw.Core.Runs;
+using MeshClaw.Host.Access;
 using MeshClaw.Host.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace MeshClaw.Host.Api;
@@ -11,19 +13,15 @@ namespace MeshClaw.Host.Api;
 /// <summary>Starting, listing, inspecting and cancelling runs.</summary>
 public static class RunEndpoints
 {
-    public static void MapRunEndpoints(this IEndpointRouteBuilder app)
+    public static void MapRunEndpoints(this RouteGroupBuilder api)
     {
-        app.MapPost("/api/runs", StartAsync);
-        app.MapGet("/api/runs", async (IRunStore runs, int? limit, string? agent, CancellationToken ct) =>
-            Results.Json((await runs.ListAsync(Math.Clamp(limit ?? 20, 1, 1000), agent, ct)).Select(RunView.From), ApiJson.Options));
-        app.MapGet("/api/runs/{id}", async (string id, IRunStore runs, CancellationToken ct) =>
-            await runs.GetAsync(new RunId(id), ct) is { } detail
-                ? Results.Json(RunView.From(detail), ApiJson.Options)
-                : Results.Json(new ApiError($"no run with id '{id}'"), ApiJson.Options, statusCode: 404));
-        app.MapPost("/api/runs/{id}/cancel", (string id, RunCoordinator coordinator) =>
-            coordinator.Cancel(new RunId(id))
-                ? Results.Json(new { cancelled = id }, ApiJson.Options)
-                : Results.Json(new ApiError($"run '{id}' is not running"), ApiJson.Options, statusCode: 404));
+        api.MapPost("/runs", StartAsync).Accepts<StartRunBody>("application/json").Produces<RunView>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        api.MapGet("/runs", async Task<Ok<IEnumerable<RunView>>> (IRunStore runs, int? limit, string? agent, CancellationToken ct) =>
+            TypedResults.Ok((await runs.ListAsync(Math.Clamp(limit ?? 20, 1, 1000), agent, ct)).Select(RunView.From)));
+        api.MapGet("/runs/{id}", async Task<Results<Ok<RunView>, ProblemHttpResult>> (string id, IRunStore runs, CancellationToken ct) =>
+            await runs.GetAsync(new RunId(id), ct) is { } detail ? TypedResults.Ok(RunView.From(detail)) : ApiProblems.NotFound($"no run with id '{id}'"));
+        api.MapPost("/runs/{id}/cancel", Results<Ok<CancelView>, ProblemHttpResult> (string id, RunCoordinator coordinator) =>
+            coordinator.Cancel(new RunId(id)) ? TypedResults.Ok(new CancelView(id)) : ApiProblems.NotFound($"run '{id}' is not running"));
     }
 
     private static async Task StartAsync(HttpContext http, RunCoordinator coordinator)
@@ -35,32 +33,32 @@ public static class RunEndpoints
         }
         catch (JsonException ex)
         {
-            await WriteErrorAsync(http, 400, $"the request body is not valid JSON for a run: {ex.Message}");
+            await WriteProblemAsync(http, 400, $"the request body is not valid JSON for a run: {ex.Message}");
             return;
         }
 
         if (body is null || string.IsNullOrWhiteSpace(body.Agent))
         {
-            await WriteErrorAsync(http, 400, "the request body needs 'agent' and 'message'");
+            await WriteProblemAsync(http, 400, "the request body needs 'agent' and 'message'");
             return;
         }
 
-        var kind = body.Trigger ?? (body.Session is null ? "api" : "chat");
-        if (kind is not ("api" or "cli" or "chat"))
+        if (body.Trigger is not (null or "api" or "cli" or "chat"))
         {
-            await WriteErrorAsync(http, 400, $"unknown trigger '{kind}'; use api, cli or chat");
+            await WriteProblemAsync(http, 400, $"unknown trigger '{body.Trigger}'; use api, cli or chat");
             return;
         }
 
-        var trigger = new RunTrigger(kind, http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
+        var origin = CallerOrigin.Resolve(http.User, body.Trigger, body.Session, http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
+        var content = body.Content is { Text.Length: > 0 } c ? new TriggerContent(string.IsNullOrWhiteSpace(c.Source) ? "api" : c.Source, c.Text) : null;
         AgentRunRequest request;
         try
         {
-            request = await coordinator.PrepareAsync(body.Agent, body.Message ?? "", trigger, body.Session, body.Stream, http.RequestAborted);
+            request = await coordinator.PrepareAsync(body.Agent, body.Message ?? "", origin, body.Session, body.Stream, content, http.RequestAborted);
         }
         catch (RunStartException ex)
         {
-            await WriteErrorAsync(http, ex.StatusCode, ex.Message);
+            await WriteProblemAsync(http, ex.StatusCode, ex.Message);
             return;
         }
 
@@ -77,12 +75,8 @@ public static class RunEndpoints
         await events.SendAsync("run", new { id = request.Id.Value, agent = request.Agent.Name }, http.RequestAborted);
         var finished = await coordinator.RunAsync(request with { Observer = events }, http.RequestAborted);
         await events.SendAsync("done", RunView.From(finished), CancellationToken.None);
-
     }
 
-    private static Task WriteErrorAsync(HttpContext http, int status, string message)
-    {
-        http.Response.StatusCode = status;
-        return http.Response.WriteAsJsonAsync(new ApiError(message), ApiJson.Options);
-    }
+    private static Task WriteProblemAsync(HttpContext http, int status, string detail) =>
+        ApiProblems.Of(status, detail).ExecuteAsync(http);
 }

@@ -1,12 +1,12 @@
 using MeshClaw.Core.Approvals;
-using MeshClaw.Host.Approvals;
+using MeshClaw.Core.Audit;
+using MeshClaw.Core.Journal;
+using MeshClaw.Core.Policy;
+using MeshClaw.Host.Access;
 using MeshClaw.Host.Journal;
-using MeshClaw.Host.Safety;
-using MeshClaw.Storage.Approvals;
-using MeshClaw.Storage.Audit;
-using MeshClaw.Storage.Journal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace MeshClaw.Host.Api;
@@ -14,82 +14,82 @@ namespace MeshClaw.Host.Api;
 /// <summary>Approvals, the kill switch, undo, the journal, standing rules and the audit log.</summary>
 public static class SecurityEndpoints
 {
-    public static void MapSecurityEndpoints(this IEndpointRouteBuilder app)
+    public static void MapSecurityEndpoints(this RouteGroupBuilder api)
     {
-        app.MapGet("/api/approvals", async (SqliteApprovalStore store, bool? all, CancellationToken ct) =>
-            Results.Json(all == true ? await store.RecentAsync(100, ct) : await store.PendingAsync(ct), ApiJson.Options));
-        app.MapGet("/api/approvals/{id}", async (string id, SqliteApprovalStore store, CancellationToken ct) =>
-            await store.GetAsync(id, ct) is { } approval ? Results.Json(approval, ApiJson.Options) : NotFound($"no approval with id '{id}'"));
-        app.MapPost("/api/approvals/{id}/approve", (string id, AnswerBody? body, ApprovalBroker broker, HttpContext http, CancellationToken ct) =>
-            AnswerAsync(broker, id, ApprovalStatus.Approved, By(http), body?.Always == true ? body.Fields ?? [] : null, ct));
-        app.MapPost("/api/approvals/{id}/deny", (string id, ApprovalBroker broker, HttpContext http, CancellationToken ct) =>
-            AnswerAsync(broker, id, ApprovalStatus.Denied, By(http), null, ct));
+        api.MapGet("/approvals", async Task<Ok<IEnumerable<ApprovalView>>> (IApprovalStore store, bool? all, CancellationToken ct) =>
+            TypedResults.Ok((all == true ? await store.RecentAsync(100, ct) : await store.PendingAsync(ct)).Select(ApprovalView.From)));
+        api.MapGet("/approvals/{id}", async Task<Results<Ok<ApprovalView>, ProblemHttpResult>> (string id, IApprovalStore store, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is { } approval ? TypedResults.Ok(ApprovalView.From(approval)) : ApiProblems.NotFound($"no approval with id '{id}'"));
+        api.MapPost("/approvals/{id}/approve", (string id, AnswerBody? body, IApprovalBroker broker, HttpContext http, CancellationToken ct) =>
+            AnswerAsync(broker, id, ApprovalStatus.Approved, Actor(http), body?.Always == true ? body.Fields ?? [] : null, ct));
+        api.MapPost("/approvals/{id}/deny", (string id, IApprovalBroker broker, HttpContext http, CancellationToken ct) =>
+            AnswerAsync(broker, id, ApprovalStatus.Denied, Actor(http), null, ct));
 
-        app.MapPost("/api/pause", async (PauseSwitch pause, HttpContext http, CancellationToken ct) =>
+        api.MapPost("/pause", async Task<Ok<PauseView>> (IPauseSwitch pause, HttpContext http, CancellationToken ct) =>
         {
-            await pause.PauseAsync(By(http), ct);
-            return Results.Json(new { paused = true }, ApiJson.Options);
+            await pause.PauseAsync(Actor(http), ct);
+            return TypedResults.Ok(new PauseView(true));
         });
-        app.MapPost("/api/resume", async (PauseSwitch pause, HttpContext http, CancellationToken ct) =>
+        api.MapPost("/resume", async Task<Ok<PauseView>> (IPauseSwitch pause, HttpContext http, CancellationToken ct) =>
         {
-            await pause.ResumeAsync(By(http), ct);
-            return Results.Json(new { paused = false }, ApiJson.Options);
+            await pause.ResumeAsync(Actor(http), ct);
+            return TypedResults.Ok(new PauseView(false));
         });
 
-        app.MapPost("/api/undo", async (UndoBody body, UndoService undo, HttpContext http, CancellationToken ct) =>
+        api.MapPost("/undo", async Task<Results<Ok<UndoReport>, ProblemHttpResult>> (UndoBody body, UndoService undo, HttpContext http, CancellationToken ct) =>
         {
             try
             {
                 var report = body switch
                 {
-                    { Action: { } action } => await undo.UndoActionAsync(action, By(http), ct),
-                    { Run: { Length: > 0 } run } => await undo.UndoRunAsync(run, By(http), ct),
+                    { Action: { } action } => await undo.UndoActionAsync(action, Actor(http), ct),
+                    { Run: { Length: > 0 } run } => await undo.UndoRunAsync(run, Actor(http), ct),
                     _ => null,
                 };
-                return report is null ? BadRequest("name an action or a run to undo") : Results.Json(report, ApiJson.Options);
+                return report is null ? ApiProblems.BadRequest("name an action or a run to undo") : TypedResults.Ok(report);
             }
             catch (KeyNotFoundException ex)
             {
-                return NotFound(ex.Message);
+                return ApiProblems.NotFound(ex.Message);
             }
         });
 
-        app.MapGet("/api/journal", async (SqliteActionJournal journal, string? run, int? limit, CancellationToken ct) =>
-            Results.Json(run is null ? await journal.RecentAsync(Math.Clamp(limit ?? 50, 1, 1000), ct) : await journal.ForRunAsync(run, ct), ApiJson.Options));
+        api.MapGet("/journal", async Task<Ok<IEnumerable<JournalEntryView>>> (IActionJournal journal, string? run, int? limit, CancellationToken ct) =>
+            TypedResults.Ok((run is null ? await journal.RecentAsync(Math.Clamp(limit ?? 50, 1, 1000), ct) : await journal.ForRunAsync(run, ct)).Select(JournalEntryView.From)));
 
-        app.MapGet("/api/rules", (SqliteStandingRules rules) => Results.Json(rules.All.Select(r => new { r.Id, r.Agent, r.Capability, Match = r.Match.GetRawText(), r.CreatedAt }), ApiJson.Options));
-        app.MapDelete("/api/rules/{id:long}", async (long id, SqliteStandingRules rules, CancellationToken ct) =>
-            await rules.RemoveAsync(id, ct) ? Results.Json(new { removed = id }, ApiJson.Options) : NotFound($"no standing rule {id}"));
+        api.MapGet("/rules", Ok<IEnumerable<StandingRuleView>> (IStandingRules rules) => TypedResults.Ok(rules.All.Select(StandingRuleView.From)));
+        api.MapDelete("/rules/{id:long}", async Task<Results<Ok<RemovedView>, ProblemHttpResult>> (long id, IStandingRules rules, CancellationToken ct) =>
+            await rules.RemoveAsync(id, ct) ? TypedResults.Ok(new RemovedView(id)) : ApiProblems.NotFound($"no standing rule {id}"));
 
-        app.MapGet("/api/audit", async (SqliteAuditLog audit, string? run, int? limit, CancellationToken ct) =>
-            Results.Json(await audit.RecentAsync(Math.Clamp(limit ?? 50, 1, 10_000), run, ct), ApiJson.Options));
-        app.MapGet("/api/audit/verify", async (SqliteAuditLog audit, CancellationToken ct) => Results.Json(await audit.VerifyAsync(ct), ApiJson.Options));
+        api.MapGet("/audit", async Task<Ok<IEnumerable<AuditRecordView>>> (IAuditReader audit, string? run, int? limit, CancellationToken ct) =>
+            TypedResults.Ok((await audit.RecentAsync(Math.Clamp(limit ?? 50, 1, 10_000), run, ct)).Select(AuditRecordView.From)));
+        api.MapGet("/audit/verify", async Task<Results<Ok<AuditVerificationView>, ProblemHttpResult>> (IAuditReader audit, string? anchor, CancellationToken ct) =>
+        {
+            AuditAnchor? parsed = null;
+            if (anchor is not null && (parsed = AuditAnchor.TryParse(anchor)) is null)
+            {
+                return ApiProblems.BadRequest($"'{anchor}' is not a head as audit verify prints it (seq:hash)");
+            }
+
+            return TypedResults.Ok(AuditVerificationView.From(await audit.VerifyAsync(parsed, ct)));
+        });
     }
 
-    private static async Task<IResult> AnswerAsync(ApprovalBroker broker, string id, ApprovalStatus answer, string by, IReadOnlyList<string>? fields, CancellationToken ct)
+    private static async Task<Results<Ok<ApprovalView>, ProblemHttpResult>> AnswerAsync(IApprovalBroker broker, string id, ApprovalStatus answer, string by, IReadOnlyList<string>? fields, CancellationToken ct)
     {
         try
         {
-            return Results.Json(await broker.AnswerAsync(id, answer, by, fields, ct), ApiJson.Options);
+            return TypedResults.Ok(ApprovalView.From(await broker.AnswerAsync(id, answer, by, fields, ct)));
         }
         catch (KeyNotFoundException ex)
         {
-            return NotFound(ex.Message);
+            return ApiProblems.NotFound(ex.Message);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
-            return Results.Json(new ApiError(ex.Message), ApiJson.Options, statusCode: 409);
+            return ApiProblems.Conflict(ex.Message);
         }
     }
 
-    /// <summary>Who answered: the client as it names itself (the CLI, later the dashboard or Slack), behind the token.</summary>
-    private static string By(HttpContext http) => "user:" + (http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua.Split(' ')[0] : "api");
-
-    private static IResult NotFound(string message) => Results.Json(new ApiError(message), ApiJson.Options, statusCode: 404);
-
-    private static IResult BadRequest(string message) => Results.Json(new ApiError(message), ApiJson.Options, statusCode: 400);
+    private static string Actor(HttpContext http) => CallerOrigin.Actor(http.User, http.Request.Headers.UserAgent.ToString());
 }
-
-public sealed record AnswerBody(bool Always = false, IReadOnlyList<string>? Fields = null);
-
-public sealed record UndoBody(long? Action = null, string? Run = null);

@@ -29,5 +29,5 @@ public sealed class ServerSentEvents(HttpResponse response) : IRunObserver
         new(SendAsync("tool", ToolCallView.From(call), cancellationToken));
 
     public ValueTask OnApprovalAsync(Approval approval, CancellationToken cancellationToken) =>
-        new(SendAsync("approval", approval, cancellationToken));
+        new(SendAsync("approval", ApprovalView.From(approval), cancellationToken));
 }

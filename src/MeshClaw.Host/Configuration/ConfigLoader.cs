@@ -1,8 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
-using MeshClaw.Connectors.Shell;
-using MeshClaw.Connectors.Web;
+using MeshClaw.Core.Configuration;
 using MeshClaw.Core.Policy;
+using MeshClaw.Host.Modules;
 using MeshClaw.Core.Usage;
 using MeshClaw.Models.Config;
 
@@ -16,10 +15,19 @@ public static class ConfigLoader
 {
     private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
-    public static MeshClawConfig Load(string path) => File.Exists(path) ? Parse(File.ReadAllText(path), path) : new MeshClawConfig();
+    private static readonly string[] CoreFields =
+        ["port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "audit", "schedulerTickSeconds", "budgets", "telemetry"];
+
+    /// <summary>Loads config.json with the sections of MeshClaw's modules.</summary>
+    public static MeshClawConfig Load(string path) => Load(path, MeshClawModules.Sections);
+
+    public static MeshClawConfig Load(string path, IReadOnlyList<IConfigSection> sections) =>
+        File.Exists(path) ? Parse(File.ReadAllText(path), path, sections) : new MeshClawConfig { Sections = Defaults(sections) };
 
     /// <summary>Validates config text as if it were the file at <paramref name="path"/>.</summary>
-    public static MeshClawConfig Parse(string text, string path)
+    public static MeshClawConfig Parse(string text, string path) => Parse(text, path, MeshClawModules.Sections);
+
+    public static MeshClawConfig Parse(string text, string path, IReadOnlyList<IConfigSection> sections)
     {
         JsonDocument document;
         try
@@ -33,19 +41,21 @@ public static class ConfigLoader
 
         using (document)
         {
-            return Read(path, document.RootElement);
+            return Read(path, document.RootElement, sections);
         }
     }
 
-    private static MeshClawConfig Read(string path, JsonElement root)
+    private static ConfigSections Defaults(IReadOnlyList<IConfigSection> sections) => new(sections.ToDictionary(s => s.SettingsType, s => s.Defaults));
+
+    private static MeshClawConfig Read(string path, JsonElement root, IReadOnlyList<IConfigSection> sections)
     {
-        var at = new FieldReader(path);
+        var at = new ConfigReader(path);
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw at.Error("(root)", "expected a JSON object");
         }
 
-        at.OnlyKnown(root, "", "port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "shell", "web", "audit", "email", "schedulerTickSeconds", "budgets", "telemetry");
+        at.OnlyKnown(root, "", [.. CoreFields, .. sections.Select(s => s.Key)]);
         var models = new Dictionary<string, ModelDefinition>(StringComparer.Ordinal);
         if (root.TryGetProperty("models", out var modelsElement) && modelsElement.ValueKind != JsonValueKind.Null)
         {
@@ -64,18 +74,19 @@ public static class ConfigLoader
             }
         }
 
-        var defaultModel = at.String(root, "defaultModel", "defaultModel");
+        var defaultModel = at.Text(root, "defaultModel", "defaultModel");
         if (defaultModel is not null && !models.ContainsKey(defaultModel))
         {
             throw at.Error("defaultModel", $"'{defaultModel}' is not a declared model");
         }
 
-        var port = at.Integer(root, "port", "port") ?? 7788;
+        var port = at.Number(root, "port", "port") ?? 7788;
         if (port is < 1 or > 65535)
         {
             throw at.Error("port", $"{port} is not a TCP port (1-65535)");
         }
 
+        var telemetry = ReadTelemetry(at, root);
         return new MeshClawConfig
         {
             Port = (int)port,
@@ -83,24 +94,23 @@ public static class ConfigLoader
             DefaultModel = defaultModel ?? (models.Count == 1 ? models.Keys.First() : null),
             Prices = ReadPrices(at, root),
             Policy = ReadPolicy(at, root),
-            Shell = ReadShell(at, root),
-            Web = ReadWeb(at, root),
-            Email = EmailConfigReader.Read(root, (field, message) => at.Error(field, message)),
+            Sections = new ConfigSections(sections.ToDictionary(s => s.SettingsType,
+                s => root.TryGetProperty(s.Key, out var value) && value.ValueKind != JsonValueKind.Null ? s.Read(value, at) : s.Defaults)),
             AuditEnabled = ReadAuditEnabled(at, root),
             Budgets = ReadBudgets(at, root),
-            OtlpEndpoint = ReadTelemetry(at, root).Endpoint,
-            TelemetryInterval = ReadTelemetry(at, root).Interval,
-            BindAddress = at.String(root, "bind", "bind") ?? "127.0.0.1",
-            SchedulerTick = TimeSpan.FromSeconds(Math.Clamp(at.Integer(root, "schedulerTickSeconds", "schedulerTickSeconds") ?? 15, 1, 86_400)),
+            OtlpEndpoint = telemetry.Endpoint,
+            TelemetryInterval = telemetry.Interval,
+            BindAddress = at.Text(root, "bind", "bind") ?? "127.0.0.1",
+            SchedulerTick = TimeSpan.FromSeconds(Math.Clamp(at.Number(root, "schedulerTickSeconds", "schedulerTickSeconds") ?? 15, 1, 86_400)),
         };
     }
 
-    private static ModelDefinition ReadModel(FieldReader at, string name, JsonElement element)
+    private static ModelDefinition ReadModel(ConfigReader at, string name, JsonElement element)
     {
         var field = $"models.{name}";
         at.Expect(element, JsonValueKind.Object, field);
         at.OnlyKnown(element, field, "kind", "baseUrl", "model", "apiKeySecret", "fallbacks", "timeoutSeconds", "maxRetries", "maxOutputTokens");
-        var kindText = at.String(element, "kind", $"{field}.kind") ?? throw at.Error($"{field}.kind", "is required (openai-compatible or anthropic)");
+        var kindText = at.Text(element, "kind", $"{field}.kind") ?? throw at.Error($"{field}.kind", "is required (openai-compatible or anthropic)");
         var kind = kindText switch
         {
             "openai-compatible" or "openai" => ModelKind.OpenAICompatible,
@@ -108,7 +118,7 @@ public static class ConfigLoader
             _ => throw at.Error($"{field}.kind", $"unknown kind '{kindText}'; use openai-compatible or anthropic"),
         };
         Uri? baseUrl = null;
-        if (at.String(element, "baseUrl", $"{field}.baseUrl") is { } url)
+        if (at.Text(element, "baseUrl", $"{field}.baseUrl") is { } url)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https"))
             {
@@ -124,20 +134,20 @@ public static class ConfigLoader
         {
             Name = name,
             Kind = kind,
-            ModelId = at.String(element, "model", $"{field}.model") ?? throw at.Error($"{field}.model", "is required: the provider's model id"),
+            ModelId = at.Text(element, "model", $"{field}.model") ?? throw at.Error($"{field}.model", "is required: the provider's model id"),
             BaseUrl = baseUrl,
-            ApiKeySecret = at.String(element, "apiKeySecret", $"{field}.apiKeySecret"),
+            ApiKeySecret = at.Text(element, "apiKeySecret", $"{field}.apiKeySecret"),
             Fallbacks = at.StringList(element, "fallbacks", $"{field}.fallbacks"),
-            Timeout = TimeSpan.FromSeconds(Math.Clamp(at.Integer(element, "timeoutSeconds", $"{field}.timeoutSeconds") ?? 120, 1, 86_400)),
-            MaxRetries = (int)Math.Min(10, at.Integer(element, "maxRetries", $"{field}.maxRetries") ?? 2),
-            MaxOutputTokens = (int)(at.Integer(element, "maxOutputTokens", $"{field}.maxOutputTokens") ?? 4096),
+            Timeout = TimeSpan.FromSeconds(Math.Clamp(at.Number(element, "timeoutSeconds", $"{field}.timeoutSeconds") ?? 120, 1, 86_400)),
+            MaxRetries = (int)Math.Min(10, at.Number(element, "maxRetries", $"{field}.maxRetries") ?? 2),
+            MaxOutputTokens = (int)(at.Number(element, "maxOutputTokens", $"{field}.maxOutputTokens") ?? 4096),
         };
     }
 
-    private static PolicySettings ReadPolicy(FieldReader at, JsonElement root)
+    private static PolicySettings ReadPolicy(ConfigReader at, JsonElement root)
     {
         var timeZone = TimeZoneInfo.Local;
-        if (at.String(root, "timeZone", "timeZone") is { } zoneName && !TimeZoneInfo.TryFindSystemTimeZoneById(zoneName, out timeZone))
+        if (at.Text(root, "timeZone", "timeZone") is { } zoneName && !TimeZoneInfo.TryFindSystemTimeZoneById(zoneName, out timeZone))
         {
             throw at.Error("timeZone", $"unknown time zone '{zoneName}'; use an IANA name such as Europe/Berlin");
         }
@@ -160,63 +170,27 @@ public static class ConfigLoader
                 at.Expect(item, JsonValueKind.Object, field);
                 at.OnlyKnown(item, field, "agent", "capability");
                 loosened.Add(new PolicyLoosening(
-                    at.String(item, "agent", $"{field}.agent") ?? throw at.Error($"{field}.agent", "is required"),
-                    at.String(item, "capability", $"{field}.capability") ?? throw at.Error($"{field}.capability", "is required")));
+                    at.Text(item, "agent", $"{field}.agent") ?? throw at.Error($"{field}.agent", "is required"),
+                    at.Text(item, "capability", $"{field}.capability") ?? throw at.Error($"{field}.capability", "is required")));
             }
         }
 
         var defaults = new PolicySettings();
         return new PolicySettings
         {
-            BulkLimitPerRun = (int)(at.Integer(policy, "bulkLimitPerRun", "policy.bulkLimitPerRun") ?? defaults.BulkLimitPerRun),
-            RatePerHour = (int)(at.Integer(policy, "ratePerHour", "policy.ratePerHour") ?? defaults.RatePerHour),
+            BulkLimitPerRun = (int)(at.Number(policy, "bulkLimitPerRun", "policy.bulkLimitPerRun") ?? defaults.BulkLimitPerRun),
+            RatePerHour = (int)(at.Number(policy, "ratePerHour", "policy.ratePerHour") ?? defaults.RatePerHour),
             // At most 30 days: an approval nobody answers for a month is a denial.
             ApprovalTimeout = TimeSpan.FromSeconds(Math.Min(30 * 86_400,
-                at.Integer(policy, "approvalTimeoutSeconds", "policy.approvalTimeoutSeconds")
-                ?? at.Integer(policy, "approvalTimeoutMinutes", "policy.approvalTimeoutMinutes") * 60
+                at.Number(policy, "approvalTimeoutSeconds", "policy.approvalTimeoutSeconds")
+                ?? at.Number(policy, "approvalTimeoutMinutes", "policy.approvalTimeoutMinutes") * 60
                 ?? (long)defaults.ApprovalTimeout.TotalSeconds)),
             Loosened = loosened,
             TimeZone = timeZone!,
         };
     }
 
-    private static ShellSettings ReadShell(FieldReader at, JsonElement root)
-    {
-        if (!root.TryGetProperty("shell", out var shell) || shell.ValueKind == JsonValueKind.Null)
-        {
-            return new ShellSettings();
-        }
-
-        at.Expect(shell, JsonValueKind.Object, "shell");
-        at.OnlyKnown(shell, "shell", "allow", "timeoutSeconds", "maxOutputBytes");
-        var defaults = new ShellSettings();
-        return new ShellSettings
-        {
-            Allow = shell.TryGetProperty("allow", out _) ? at.StringList(shell, "allow", "shell.allow") : defaults.Allow,
-            Timeout = TimeSpan.FromSeconds(Math.Clamp(at.Integer(shell, "timeoutSeconds", "shell.timeoutSeconds") ?? (long)defaults.Timeout.TotalSeconds, 1, 86_400)),
-            MaxOutputBytes = (int)(at.Integer(shell, "maxOutputBytes", "shell.maxOutputBytes") ?? defaults.MaxOutputBytes),
-        };
-    }
-
-    private static WebSettings ReadWeb(FieldReader at, JsonElement root)
-    {
-        if (!root.TryGetProperty("web", out var web) || web.ValueKind == JsonValueKind.Null)
-        {
-            return new WebSettings();
-        }
-
-        at.Expect(web, JsonValueKind.Object, "web");
-        at.OnlyKnown(web, "web", "allowDomains", "timeoutSeconds", "maxBytes");
-        var defaults = new WebSettings();
-        return new WebSettings
-        {
-            AllowDomains = at.StringList(web, "allowDomains", "web.allowDomains"),
-            Timeout = TimeSpan.FromSeconds(Math.Clamp(at.Integer(web, "timeoutSeconds", "web.timeoutSeconds") ?? (long)defaults.Timeout.TotalSeconds, 1, 3_600)),
-            MaxBytes = (int)(at.Integer(web, "maxBytes", "web.maxBytes") ?? defaults.MaxBytes),
-        };
-    }
-
-    private static (Uri? Endpoint, TimeSpan Interval) ReadTelemetry(FieldReader at, JsonElement root)
+    private static (Uri? Endpoint, TimeSpan Interval) ReadTelemetry(ConfigReader at, JsonElement root)
     {
         if (!root.TryGetProperty("telemetry", out var telemetry) || telemetry.ValueKind == JsonValueKind.Null)
         {
@@ -226,16 +200,16 @@ public static class ConfigLoader
         at.Expect(telemetry, JsonValueKind.Object, "telemetry");
         at.OnlyKnown(telemetry, "telemetry", "otlpEndpoint", "intervalSeconds");
         Uri? endpoint = null;
-        if (at.String(telemetry, "otlpEndpoint", "telemetry.otlpEndpoint") is { } text
+        if (at.Text(telemetry, "otlpEndpoint", "telemetry.otlpEndpoint") is { } text
             && (!Uri.TryCreate(text, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
         {
             throw at.Error("telemetry.otlpEndpoint", $"'{text}' is not an absolute http(s) URL, e.g. http://127.0.0.1:4318");
         }
 
-        return (endpoint, TimeSpan.FromSeconds(Math.Clamp(at.Integer(telemetry, "intervalSeconds", "telemetry.intervalSeconds") ?? 60, 1, 86_400)));
+        return (endpoint, TimeSpan.FromSeconds(Math.Clamp(at.Number(telemetry, "intervalSeconds", "telemetry.intervalSeconds") ?? 60, 1, 86_400)));
     }
 
-    private static Core.Agents.OverallBudget? ReadBudgets(FieldReader at, JsonElement root)
+    private static Core.Agents.OverallBudget? ReadBudgets(ConfigReader at, JsonElement root)
     {
         if (!root.TryGetProperty("budgets", out var budgets) || budgets.ValueKind == JsonValueKind.Null)
         {
@@ -252,14 +226,14 @@ public static class ConfigLoader
 
         return new Core.Agents.OverallBudget
         {
-            TokensPerDay = at.Integer(budgets, "tokensPerDay", "budgets.tokensPerDay"),
+            TokensPerDay = at.Number(budgets, "tokensPerDay", "budgets.tokensPerDay"),
             CostPerDay = at.Money(budgets, "costPerDay", "budgets"),
             CostPerMonth = at.Money(budgets, "costPerMonth", "budgets"),
             WarnAt = (double)warn,
         };
     }
 
-    private static bool ReadAuditEnabled(FieldReader at, JsonElement root)
+    private static bool ReadAuditEnabled(ConfigReader at, JsonElement root)
     {
         if (!root.TryGetProperty("audit", out var audit) || audit.ValueKind == JsonValueKind.Null)
         {
@@ -271,7 +245,7 @@ public static class ConfigLoader
         return !audit.TryGetProperty("enabled", out var enabled) || enabled.ValueKind != JsonValueKind.False;
     }
 
-    private static PriceTable ReadPrices(FieldReader at, JsonElement root)
+    private static PriceTable ReadPrices(ConfigReader at, JsonElement root)
     {
         if (!root.TryGetProperty("prices", out var element) || element.ValueKind == JsonValueKind.Null)
         {
@@ -292,76 +266,5 @@ public static class ConfigLoader
         }
 
         return new PriceTable(prices);
-    }
-
-    private sealed class FieldReader(string path)
-    {
-        public ConfigException Error(string field, string message) => new($"{path}: {field}: {message}");
-
-        public void Expect(JsonElement element, JsonValueKind kind, string field)
-        {
-            if (element.ValueKind != kind)
-            {
-                throw Error(field, $"expected {kind.ToString().ToLowerInvariant()}, found {element.ValueKind.ToString().ToLowerInvariant()}");
-            }
-        }
-
-        public void OnlyKnown(JsonElement element, string field, params string[] known)
-        {
-            foreach (var property in element.EnumerateObject().Where(p => !known.Contains(p.Name)))
-            {
-                var name = field.Length == 0 ? property.Name : $"{field}.{property.Name}";
-                throw Error(name, $"unknown field; known fields are {string.Join(", ", known)}");
-            }
-        }
-
-        public string? String(JsonElement element, string name, string field)
-        {
-            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-            {
-                return null;
-            }
-
-            Expect(value, JsonValueKind.String, field);
-            return value.GetString() is { Length: > 0 } text ? text : throw Error(field, "must not be empty");
-        }
-
-        public long? Integer(JsonElement element, string name, string field)
-        {
-            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-            {
-                return null;
-            }
-
-            // Bounded so that no later conversion (to int, to a TimeSpan, to a timer) can overflow.
-            return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n is >= 0 and <= 1_000_000_000
-                ? n
-                : throw Error(field, $"expected a whole number from 0 to 1000000000, found {value.GetRawText()}");
-        }
-
-        public decimal? Money(JsonElement element, string name, string field)
-        {
-            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-            {
-                return null;
-            }
-
-            return value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) && d is >= 0 and <= 1_000_000_000
-                ? d
-                : throw Error($"{field}.{name}", $"expected a non-negative number, found {value.GetRawText()}");
-        }
-
-        public IReadOnlyList<string> StringList(JsonElement element, string name, string field)
-        {
-            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-            {
-                return [];
-            }
-
-            Expect(value, JsonValueKind.Array, field);
-            return [.. value.EnumerateArray().Select((item, i) => item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } s
-                ? s
-                : throw Error($"{field}[{i.ToString(CultureInfo.InvariantCulture)}]", "expected a non-empty text"))];
-        }
     }
 }

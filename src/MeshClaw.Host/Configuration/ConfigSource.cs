@@ -1,3 +1,4 @@
+using MeshClaw.Core.Configuration;
 using MeshClaw.Core.Security;
 using MeshClaw.Core.Usage;
 using MeshClaw.Models;
@@ -7,15 +8,28 @@ using Microsoft.Extensions.Logging;
 namespace MeshClaw.Host.Configuration;
 
 /// <summary>
-/// The current configuration and the model pipeline built from it. An edited config.json is picked up at
-/// the next run, without a restart; a broken edit keeps the last good configuration and says why.
+/// The current configuration and the model pipeline built from it. An edited config.json is picked up at the next
+/// use, without a restart; a broken edit keeps the last good configuration and says why. Each good load is a new
+/// version, so what is built from the config (the tool catalog) is rebuilt only when it changed.
 /// </summary>
-public sealed class ConfigSource(string path, ISecretStore secrets, IUsageLedger ledger, TimeProvider time, ILoggerFactory loggers) : IDisposable
+public sealed class ConfigSource(string path, ISecretStore secrets, IUsageLedger ledger, TimeProvider time, ILoggerFactory loggers) : ICurrentConfig, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly ProviderClientFactory _providers = new(secrets, time);
     private DateTime _loadedStamp = DateTime.MinValue;
     private (MeshClawConfig Config, ModelPipeline Pipeline)? _current;
+    private long _version;
+
+    public long Version
+    {
+        get
+        {
+            Current();
+            return Interlocked.Read(ref _version);
+        }
+    }
+
+    public ConfigSections Sections => Current().Config.Sections;
 
     public (MeshClawConfig Config, ModelPipeline Pipeline) Current()
     {
@@ -32,6 +46,7 @@ public sealed class ConfigSource(string path, ISecretStore secrets, IUsageLedger
                 var config = ConfigLoader.Load(path);
                 _current = (config, new ModelPipeline(config.Models, _providers, ledger, config.Prices, time, loggers));
                 _loadedStamp = stamp;
+                Interlocked.Increment(ref _version);
             }
             catch (Exception ex) when (_current is not null && ex is ConfigException or IOException or ArgumentException or FormatException or OverflowException)
             {

@@ -1,6 +1,4 @@
-using MeshClaw.Connectors.Email;
-using MeshClaw.Connectors.Shell;
-using MeshClaw.Connectors.Web;
+using MeshClaw.Core.Configuration;
 using MeshClaw.Core.Policy;
 using MeshClaw.Core.Usage;
 using MeshClaw.Models.Config;
@@ -16,9 +14,8 @@ public sealed record MeshClawConfig
     public string? DefaultModel { get; init; }
     public PriceTable Prices { get; init; } = PriceTable.Empty;
     public PolicySettings Policy { get; init; } = new();
-    public ShellSettings Shell { get; init; } = new();
-    public WebSettings Web { get; init; } = new();
-    public EmailSettings Email { get; init; } = new();
+    /// <summary>The modules' own sections (email, shell, web...), validated by each module.</summary>
+    public ConfigSections Sections { get; init; } = ConfigSections.Empty;
     /// <summary>What all agents together may spend; null when the user set no overall budget.</summary>
     public Core.Agents.OverallBudget? Budgets { get; init; }
     /// <summary>Where to send aggregated GenAI metrics over OTLP/HTTP; null (the default) sends nothing.</summary>

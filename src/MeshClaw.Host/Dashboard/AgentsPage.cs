@@ -2,24 +2,26 @@ using System.Globalization;
 using MeshClaw.Core.Agents;
 using MeshClaw.Core.Runs;
 using MeshClaw.Host.Configuration;
-using MeshClaw.Host.Home;
-using MeshClaw.Host.Safety;
+using MeshClaw.Core.Home;
+using MeshClaw.Core.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using static MeshClaw.Host.Dashboard.Html;
+using MeshClaw.Host.Agents;
+using MeshClaw.Core.Modules;
 
 namespace MeshClaw.Host.Dashboard;
 
 /// <summary>Agents and connectors: what is configured, grants, schedules, last run; the kill switch.</summary>
 public static class AgentsPage
 {
-    public static void MapAgentsPage(this IEndpointRouteBuilder app)
+    public static void MapAgentsPage(this RouteGroupBuilder pages)
     {
-        app.MapGet("/agents", async (HttpContext http, MeshClawHome home, IRunStore runs, ConfigSource config, PauseSwitch pause, CancellationToken ct) =>
+        pages.MapGet("/agents", async (HttpContext http, AgentCatalogSource agents, IEnumerable<IConnectorStatus> connectors, IRunStore runs, ConfigSource config, IPauseSwitch pause, CancellationToken ct) =>
         {
             var session = DashboardPage.Session(http);
-            var catalog = AgentCatalog.Load(home.Agents);
+            var catalog = agents.Current();
             var recent = await runs.ListAsync(500, null, ct);
             var settings = config.Current().Config;
             var body = $"""
@@ -39,20 +41,19 @@ public static class AgentsPage
                 }))}
                 {(catalog.Errors.Count == 0 ? "" : "<h2>Files that did not load</h2>" + Html.Table(["problem"], catalog.Errors.Select(e => (IReadOnlyList<string>)[E(e.ToString())])))}
                 <h2>Connectors</h2>
-                {Html.Table(["connector", "account", "details"], settings.Email.Accounts.Values.Select(acc => (IReadOnlyList<string>)
-                    ["email", E(acc.Name), E($"{acc.User} at {acc.ImapHost}:{acc.ImapPort} ({acc.ImapTls.ToString().ToLowerInvariant()}); sending {(acc.SmtpHost is null ? "not configured" : $"via {acc.SmtpHost}")}")]))}
+                {Html.Table(["connector", "account", "details"], connectors.SelectMany(c => c.Rows(settings.Sections)).Select(r => (IReadOnlyList<string>)[E(r.Connector), E(r.Account), E(r.Details)]))}
                 <h2>Models</h2>
                 {Html.Table(["model", "kind", "id", "fallbacks"], settings.Models.Values.Select(m => (IReadOnlyList<string>)[E(m.Name), E(m.Kind), E(m.ModelId), E(string.Join(", ", m.Fallbacks))]))}
                 """;
             return DashboardPage.Render(http, "Agents and connectors", body);
         });
 
-        app.MapPost("/pause", async (PauseSwitch pause, CancellationToken ct) =>
+        pages.MapPost("/pause", async (IPauseSwitch pause, CancellationToken ct) =>
         {
             await pause.PauseAsync("user:dashboard", ct);
             return Results.Redirect("/agents");
         });
-        app.MapPost("/resume", async (PauseSwitch pause, CancellationToken ct) =>
+        pages.MapPost("/resume", async (IPauseSwitch pause, CancellationToken ct) =>
         {
             await pause.ResumeAsync("user:dashboard", ct);
             return Results.Redirect("/agents");

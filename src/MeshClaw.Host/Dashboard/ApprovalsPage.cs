@@ -1,7 +1,5 @@
 using System.Globalization;
 using MeshClaw.Core.Approvals;
-using MeshClaw.Host.Approvals;
-using MeshClaw.Storage.Approvals;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,16 +10,16 @@ namespace MeshClaw.Host.Dashboard;
 /// <summary>Approve or deny held calls, with the full arguments and the reason they were asked; the answer reaches the waiting run.</summary>
 public static class ApprovalsPage
 {
-    public static void MapApprovalsPage(this IEndpointRouteBuilder app)
+    public static void MapApprovalsPage(this RouteGroupBuilder pages)
     {
-        app.MapGet("/approvals", async (HttpContext http, SqliteApprovalStore store, CancellationToken ct) =>
+        pages.MapGet("/approvals", async (HttpContext http, IApprovalStore store, CancellationToken ct) =>
         {
             var session = DashboardPage.Session(http);
             var body = $"<h2>Pending</h2>{Table(await store.PendingAsync(ct), session)}<h2>Recently answered</h2>{Answered(await store.RecentAsync(30, ct))}";
             return DashboardPage.Render(http, "Approvals", body);
         });
 
-        app.MapPost("/approvals/{id}/{answer}", async (HttpContext http, string id, string answer, ApprovalBroker broker, CancellationToken ct) =>
+        pages.MapPost("/approvals/{id}/{answer}", async (HttpContext http, string id, string answer, IApprovalBroker broker, CancellationToken ct) =>
         {
             var form = await http.Request.ReadFormAsync(ct);
             var status = answer switch { "approve" => ApprovalStatus.Approved, "deny" => ApprovalStatus.Denied, _ => (ApprovalStatus?)null };

@@ -1,6 +1,6 @@
 using MeshClaw.Core.Runs;
-using MeshClaw.Storage.Approvals;
-using MeshClaw.Storage.Insights;
+using MeshClaw.Core.Approvals;
+using MeshClaw.Core.Insights;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,13 +11,13 @@ namespace MeshClaw.Host.Dashboard;
 /// <summary>What happened since the user last looked: pending approvals first, then runs and outcomes.</summary>
 public static class HomePage
 {
-    public static void MapHomePage(this IEndpointRouteBuilder app) =>
-        app.MapGet("/", async (HttpContext http, SqliteApprovalStore approvals, IRunStore runs, SqliteInsights insights, TimeProvider time, CancellationToken ct) =>
+    public static void MapHomePage(this RouteGroupBuilder pages) =>
+        pages.MapGet("/", async (HttpContext http, IApprovalStore approvals, IRunStore runs, IOutcomes outcomesStore, TimeProvider time, CancellationToken ct) =>
         {
             var session = DashboardPage.Session(http);
             var pending = await approvals.PendingAsync(ct);
             var recent = await runs.ListAsync(15, null, ct);
-            var outcomes = await insights.OutcomesAsync(time.GetUtcNow().AddDays(-1), 15, ct);
+            var outcomes = await outcomesStore.RecentAsync(time.GetUtcNow().AddDays(-1), 15, ct);
             var body = $"""
                 <h2>Waiting for you ({pending.Count})</h2>
                 {ApprovalsPage.Table(pending, session)}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using MeshClaw.Host.Access;
 
 namespace MeshClaw.Host.Dashboard;
 
@@ -37,7 +38,7 @@ public static class Html
     /// <summary>A POST form with the session's CSRF token and optional hidden fields.</summary>
     public static string Form(string action, DashboardSession session, string button, params (string Name, string Value)[] fields)
     {
-        var text = new StringBuilder($"<form class=\"inline\" method=\"post\" action=\"{E(action)}\"><input type=\"hidden\" name=\"csrf\" value=\"{E(session.Csrf)}\">");
+        var text = new StringBuilder($"<form class=\"inline\" method=\"post\" action=\"{E(action)}\"><input type=\"hidden\" name=\"{AccessServices.CsrfField}\" value=\"{E(session.Csrf)}\">");
         foreach (var (name, value) in fields)
         {
             text.Append(CultureInfo.InvariantCulture, $"<input type=\"hidden\" name=\"{E(name)}\" value=\"{E(value)}\">");

@@ -1,42 +1,43 @@
-using MeshClaw.Host.Gateway;
+using System.Security.Claims;
+using MeshClaw.Core.Audit;
+using MeshClaw.Host.Access;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace MeshClaw.Host.Dashboard;
 
-/// <summary>Sign in with the access token; a cookie session afterwards.</summary>
+/// <summary>Sign in with the access token; a server-side session behind a cookie afterwards. Sign-out ends the session.</summary>
 public static class LoginPages
 {
     public static void MapLoginPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/login", () => Page(null));
-        app.MapPost("/login", async (HttpContext http, AccessToken token, DashboardSessions sessions) =>
+        app.MapGet("/login", () => Page(null)).AllowAnonymous();
+        app.MapPost("/login", async (HttpContext http, AccessToken token, IAuditLog audit) =>
         {
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             if (!token.Matches(form["token"].ToString().Trim()))
             {
+                await audit.AppendAsync(new AuditEvent("dashboard.sign-in-refused", "dashboard", null, new { remote = http.Connection.RemoteIpAddress?.ToString() }), CancellationToken.None);
                 return Page("That is not the access token. It was shown when MeshClaw first started; `meshclaw secrets list` shows it is stored.", StatusCodes.Status401Unauthorized);
             }
 
-            var session = sessions.Create();
-            http.Response.Cookies.Append(DashboardSessions.Cookie, session.Id, new CookieOptions
-            {
-                HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/", Expires = session.Expires,
-            });
-            return Results.Redirect("/");
-        });
-        app.MapPost("/logout", (HttpContext http, DashboardSessions sessions) =>
-        {
-            if (http.Items[typeof(DashboardSession)] is DashboardSession session)
-            {
-                sessions.Remove(session.Id);
-            }
-
-            http.Response.Cookies.Delete(DashboardSessions.Cookie);
-            return Results.Redirect("/login");
-        });
+            var identity = new ClaimsIdentity(
+                [new Claim(ClaimTypes.Name, MeshClawClaims.Owner), new Claim(MeshClawClaims.Channel, AccessSchemes.Dashboard), new Claim(MeshClawClaims.Interactive, "true")],
+                AccessSchemes.Dashboard);
+            await http.SignInAsync(AccessSchemes.Dashboard, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = true });
+            return Results.LocalRedirect("/");
+        }).AllowAnonymous();
     }
+
+    /// <summary>Sign-out is a dashboard form like any other: signed in, with the form token.</summary>
+    public static void MapLogout(this RouteGroupBuilder pages) =>
+        pages.MapPost("/logout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(AccessSchemes.Dashboard);
+            return Results.LocalRedirect("/login");
+        });
 
     private static IResult Page(string? error, int status = 200) => Results.Content(Html.Page("Sign in", $$"""
         {{(error is null ? "" : $"<p class=\"bad\">{Html.E(error)}</p>")}}

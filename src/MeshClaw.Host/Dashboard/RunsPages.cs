@@ -1,6 +1,6 @@
 using System.Globalization;
 using MeshClaw.Core.Runs;
-using MeshClaw.Storage.Journal;
+using MeshClaw.Core.Journal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,9 +11,9 @@ namespace MeshClaw.Host.Dashboard;
 /// <summary>The runs timeline with filters, and one run: transcript, tool calls, decisions, usage and outcome.</summary>
 public static class RunsPages
 {
-    public static void MapRunsPages(this IEndpointRouteBuilder app)
+    public static void MapRunsPages(this RouteGroupBuilder pages)
     {
-        app.MapGet("/runs", async (HttpContext http, IRunStore runs, string? agent, string? status, CancellationToken ct) =>
+        pages.MapGet("/runs", async (HttpContext http, IRunStore runs, string? agent, string? status, CancellationToken ct) =>
         {
             var list = await runs.ListAsync(200, string.IsNullOrEmpty(agent) ? null : agent, ct);
             if (Enum.TryParse<RunStatus>(status, ignoreCase: true, out var wanted))
@@ -29,7 +29,7 @@ public static class RunsPages
             return DashboardPage.Render(http, "Runs", filter + Table(list));
         });
 
-        app.MapGet("/runs/{id}", async (HttpContext http, string id, IRunStore runs, SqliteActionJournal journal, CancellationToken ct) =>
+        pages.MapGet("/runs/{id}", async (HttpContext http, string id, IRunStore runs, IActionJournal journal, CancellationToken ct) =>
         {
             if (await runs.GetAsync(new RunId(id), ct) is not { } detail)
             {
@@ -63,5 +63,5 @@ public static class RunsPages
             E(r.Input.Length > 60 ? r.Input[..60] + "…" : r.Input),
         ]), "runs");
 
-    public static string Status(RunStatus status) => Api.RunStatusText.Of(status);
+    public static string Status(RunStatus status) => RunStatusWords.Of(status);
 }

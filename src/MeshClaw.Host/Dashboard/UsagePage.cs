@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
 using MeshClaw.Core.Agents;
+using MeshClaw.Core.Budgets;
+using MeshClaw.Host.Agents;
 using MeshClaw.Core.Usage;
 using MeshClaw.Host.Configuration;
-using MeshClaw.Host.Home;
-using MeshClaw.Storage.Insights;
+using MeshClaw.Core.Home;
+using MeshClaw.Core.Insights;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,9 +17,9 @@ namespace MeshClaw.Host.Dashboard;
 /// <summary>The user's own usage and what it bought: tokens and cost by day, agent, model and trigger, per outcome, budgets, exports.</summary>
 public static class UsagePage
 {
-    public static void MapUsagePage(this IEndpointRouteBuilder app)
+    public static void MapUsagePage(this RouteGroupBuilder pages)
     {
-        app.MapGet("/usage", async (HttpContext http, IUsageLedger ledger, SqliteInsights insights, ConfigSource config, MeshClawHome home, TimeProvider time, string? days, CancellationToken ct) =>
+        pages.MapGet("/usage", async (HttpContext http, IUsageLedger ledger, IInsights insights, IOutcomes outcomes, ISpendMeter spend, ConfigSource config, AgentCatalogSource agents, TimeProvider time, string? days, CancellationToken ct) =>
         {
             var since = DashboardPage.Since(days, time);
             var value = await insights.ValueAsync(since, ct);
@@ -36,7 +38,7 @@ public static class UsagePage
                 <div class="card">cached input<br><b>{(value.CachedShare is { } s ? s.ToString("P0", CultureInfo.InvariantCulture) : "–")}</b></div>
                 </div>
                 <h2>Tokens by day</h2>{Bars([.. byDay.Select(d => (d.Key, (double)(d.InputTokens + d.OutputTokens)))], "tokens")}
-                <h2>Budgets</h2>{await BudgetsAsync(ledger, insights, config.Current().Config.Budgets, home, time, ct)}
+                <h2>Budgets</h2>{await BudgetsAsync(spend, config.Current().Config.Budgets, agents, ct)}
                 """);
             foreach (var (title, grouping) in new[] { ("By agent", UsageGrouping.Agent), ("By model", UsageGrouping.Model), ("By trigger", UsageGrouping.Trigger) })
             {
@@ -45,45 +47,38 @@ public static class UsagePage
 
             body.Append("<h2>What the tokens bought</h2>").Append(Html.Table(["outcome", "count", "useful", "not useful"],
                 value.ByKind.Select(k => (IReadOnlyList<string>)[E(k.Kind), Number(k.Count), Number(k.Useful), Number(k.NotUseful)])));
-            body.Append("<h2>Recent outcomes</h2>").Append(Outcomes(await insights.OutcomesAsync(since, 50, ct), DashboardPage.Session(http)));
+            body.Append("<h2>Recent outcomes</h2>").Append(Outcomes(await outcomes.RecentAsync(since, 50, ct), DashboardPage.Session(http)));
             return DashboardPage.Render(http, "Usage and value", body.ToString());
         });
 
-        app.MapGet("/usage.csv", async (IUsageLedger ledger, TimeProvider time, string? days, string? by, CancellationToken ct) =>
+        pages.MapGet("/usage.csv", async (IUsageLedger ledger, TimeProvider time, string? days, string? by, CancellationToken ct) =>
         {
-            var totals = await ledger.TotalsAsync(DashboardPage.Since(days, time), Grouping(by), ct);
+            var totals = await ledger.TotalsAsync(DashboardPage.Since(days, time), UsageGroupings.Parse(by) ?? UsageGrouping.AgentAndModel, ct);
             var csv = new StringBuilder("group,agent,model,calls,input_tokens,output_tokens,cached_tokens,reasoning_tokens,cost\n");
             foreach (var t in totals)
             {
-                csv.Append(CultureInfo.InvariantCulture, $"\"{t.Key.Replace("\"", "\"\"", StringComparison.Ordinal)}\",\"{t.Agent}\",\"{t.Model}\",{t.Calls},{t.InputTokens},{t.OutputTokens},{t.CachedTokens},{t.ReasoningTokens},{t.Cost}\n");
+                csv.Append(CultureInfo.InvariantCulture, $"{Csv.Field(t.Key)},{Csv.Field(t.Agent)},{Csv.Field(t.Model)},{t.Calls},{t.InputTokens},{t.OutputTokens},{t.CachedTokens},{t.ReasoningTokens},{t.Cost}\n");
             }
 
             return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", "meshclaw-usage.csv");
         });
 
-        app.MapGet("/usage.json", async (IUsageLedger ledger, TimeProvider time, string? days, string? by, CancellationToken ct) =>
-            Results.Json(await ledger.TotalsAsync(DashboardPage.Since(days, time), Grouping(by), ct), Api.ApiJson.Options));
+        pages.MapGet("/usage.json", async (IUsageLedger ledger, TimeProvider time, string? days, string? by, CancellationToken ct) =>
+            Results.Json(await ledger.TotalsAsync(DashboardPage.Since(days, time), UsageGroupings.Parse(by) ?? UsageGrouping.AgentAndModel, ct), Api.ApiJson.Options));
 
-        app.MapPost("/outcomes/{id:long}/feedback", async (HttpContext http, long id, SqliteInsights insights, TimeProvider time, CancellationToken ct) =>
+        pages.MapPost("/outcomes/{id:long}/feedback", async (HttpContext http, long id, IOutcomes outcomes, TimeProvider time, CancellationToken ct) =>
         {
-            var verdict = (await http.Request.ReadFormAsync(ct))["verdict"].ToString();
-            if (verdict is not ("useful" or "not-useful" or "accepted" or "discarded"))
+            if (OutcomeVerdicts.Parse((await http.Request.ReadFormAsync(ct))["verdict"].ToString()) is not { } verdict)
             {
-                return Results.BadRequest("verdict is useful, not-useful, accepted or discarded");
+                return Results.BadRequest($"verdict is {OutcomeVerdicts.Expected}");
             }
 
-            return await insights.FeedbackAsync(id, verdict, time.GetUtcNow(), ct) ? Results.Redirect(http.Request.Headers.Referer.ToString() is { Length: > 0 } back ? back : "/usage") : Results.NotFound();
+            // Back to the page the form was on, but only ever to a page of this dashboard.
+            var back = http.Request.Headers.Referer.ToString();
+            var local = Uri.TryCreate(back, UriKind.Absolute, out var url) && url.Authority == http.Request.Host.Value ? url.PathAndQuery : "/usage";
+            return await outcomes.FeedbackAsync(id, verdict, time.GetUtcNow(), ct) ? Results.LocalRedirect(local) : Results.NotFound();
         });
     }
-
-    private static UsageGrouping Grouping(string? by) => by switch
-    {
-        "agent" => UsageGrouping.Agent,
-        "model" => UsageGrouping.Model,
-        "day" => UsageGrouping.Day,
-        "trigger" => UsageGrouping.Trigger,
-        _ => UsageGrouping.AgentAndModel,
-    };
 
     private static string Totals(IReadOnlyList<UsageTotal> totals) => Html.Table(["", "calls", "input", "output", "cached", "cost", "avg latency"],
         totals.Select(t => (IReadOnlyList<string>)
@@ -92,7 +87,7 @@ public static class UsagePage
             E(t.AverageLatencyMs.ToString("0", CultureInfo.InvariantCulture)) + " ms",
         ]));
 
-    public static string Outcomes(IReadOnlyList<OutcomeRow> outcomes, DashboardSession session) => Html.Table(["outcome", "agent", "what", "by", "run", "your verdict"],
+    public static string Outcomes(IReadOnlyList<Outcome> outcomes, DashboardSession session) => Html.Table(["outcome", "agent", "what", "by", "run", "your verdict"],
         outcomes.Select(o => (IReadOnlyList<string>)
         [
             E(o.Kind), E(o.Agent), E(o.Subject) + (o.Detail is null ? "" : $"<br><small>{E(o.Detail.Length > 160 ? o.Detail[..160] + "…" : o.Detail)}</small>"), E(o.Source),
@@ -102,25 +97,22 @@ public static class UsagePage
                 : Form($"/outcomes/{o.Id}/feedback", session, "Useful", ("verdict", "useful")) + " " + Form($"/outcomes/{o.Id}/feedback", session, "Not useful", ("verdict", "not-useful")),
         ]), "outcomes");
 
-    private static async Task<string> BudgetsAsync(IUsageLedger ledger, SqliteInsights insights, OverallBudget? overall, MeshClawHome home, TimeProvider time, CancellationToken ct)
+    private static async Task<string> BudgetsAsync(ISpendMeter spend, OverallBudget? overall, AgentCatalogSource agents, CancellationToken ct)
     {
-        var today = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-        var month = new DateTimeOffset(today.Year, today.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var rows = new List<IReadOnlyList<string>>();
         if (overall is not null)
         {
-            var (tokens, cost) = await insights.SpentAsync(today, ct);
-            var monthCost = (await insights.SpentAsync(month, ct)).Cost;
-            Row(rows, "all agents", "tokens per day", tokens, overall.TokensPerDay, overall.WarnAt);
-            Row(rows, "all agents", "cost per day", cost, overall.CostPerDay, overall.WarnAt);
-            Row(rows, "all agents", "cost per month", monthCost, overall.CostPerMonth, overall.WarnAt);
+            var today = await spend.AllTodayAsync(ct);
+            Row(rows, "all agents", "tokens per day", today.Tokens, overall.TokensPerDay, overall.WarnAt);
+            Row(rows, "all agents", "cost per day", today.Cost, overall.CostPerDay, overall.WarnAt);
+            Row(rows, "all agents", "cost per month", await spend.AllThisMonthAsync(ct), overall.CostPerMonth, overall.WarnAt);
         }
 
-        foreach (var agent in AgentCatalog.Load(home.Agents).Agents.Where(a => a.Budget.TokensPerDay is not null || a.Budget.CostPerDay is not null))
+        foreach (var agent in agents.Current().Agents.Where(a => a.Budget.TokensPerDay is not null || a.Budget.CostPerDay is not null))
         {
-            var (tokens, cost) = await ledger.SpentAsync(agent.Name, today, ct);
-            Row(rows, agent.Name, "tokens per day", tokens, agent.Budget.TokensPerDay, overall?.WarnAt ?? 0.8);
-            Row(rows, agent.Name, "cost per day", cost, agent.Budget.CostPerDay, overall?.WarnAt ?? 0.8);
+            var today = await spend.AgentTodayAsync(agent.Name, ct);
+            Row(rows, agent.Name, "tokens per day", today.Tokens, agent.Budget.TokensPerDay, overall?.WarnAt ?? 0.8);
+            Row(rows, agent.Name, "cost per day", today.Cost, agent.Budget.CostPerDay, overall?.WarnAt ?? 0.8);
         }
 
         return Html.Table(["who", "limit", "used", "of", "state"], rows, "budgets");

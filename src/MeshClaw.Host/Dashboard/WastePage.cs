@@ -1,4 +1,4 @@
-using MeshClaw.Storage.Insights;
+using MeshClaw.Core.Insights;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,8 +9,8 @@ namespace MeshClaw.Host.Dashboard;
 /// <summary>Tokens that bought nothing: runs without an outcome, loops, repeated identical calls, outputs never used; each with a fix.</summary>
 public static class WastePage
 {
-    public static void MapWastePage(this IEndpointRouteBuilder app) =>
-        app.MapGet("/waste", async (HttpContext http, SqliteInsights insights, TimeProvider time, string? days, CancellationToken ct) =>
+    public static void MapWastePage(this RouteGroupBuilder pages) =>
+        pages.MapGet("/waste", async (HttpContext http, IInsights insights, TimeProvider time, string? days, CancellationToken ct) =>
         {
             var waste = await insights.WasteAsync(DashboardPage.Since(days, time), ct);
             var body = Html.Table(["kind", "agent", "run", "tokens", "cost", "what happened", "suggested fix"], waste.Select(w => (IReadOnlyList<string>)

@@ -1,12 +1,13 @@
 using System.Net;
 using MeshClaw.Core.Agents;
+using MeshClaw.Core.Doctor;
+using MeshClaw.Core.Home;
+using MeshClaw.Core.Security;
 using MeshClaw.Core.Tools;
 using MeshClaw.Host.Configuration;
-using MeshClaw.Host.Gateway;
-using MeshClaw.Host.Home;
-using MeshClaw.Host.Tools;
+using MeshClaw.Host.Access;
 using MeshClaw.Models.Config;
-using MeshClaw.Storage.Secrets;
+using MeshClaw.Core.Configuration;
 
 namespace MeshClaw.Host.Doctor;
 
@@ -14,12 +15,13 @@ namespace MeshClaw.Host.Doctor;
 /// Checks the installation's security posture and configuration, from the home folder alone (the gateway need
 /// not run): exposure, token, file permissions, loosened defaults, broad grants, the audit log, models.
 /// </summary>
-public sealed class PostureDoctor(MeshClawHome home, ToolCatalogFactory tools, HttpClient http)
+public sealed class PostureDoctor(MeshClawHome home, ISecretStore secrets, IEnumerable<IToolSource> sources, IEnumerable<IDoctorCheck> checks)
 {
     private const UnixFileMode OthersOrGroup = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     private static readonly string[] PrivateFiles = ["secrets.json", "secrets.key", "meshclaw.db"];
+    private static readonly HttpClient Http = new();
 
     public async Task<IReadOnlyList<Finding>> CheckAsync(CancellationToken cancellationToken)
     {
@@ -46,6 +48,11 @@ public sealed class PostureDoctor(MeshClawHome home, ToolCatalogFactory tools, H
         CheckToken(findings);
         CheckPolicy(config, findings);
         CheckAgents(config, findings);
+        foreach (var check in checks)
+        {
+            findings.AddRange(await check.CheckAsync(home, config.Sections, cancellationToken));
+        }
+
         await CheckModelsAsync(config, findings, cancellationToken);
         return findings;
     }
@@ -98,7 +105,7 @@ public sealed class PostureDoctor(MeshClawHome home, ToolCatalogFactory tools, H
         string? token;
         try
         {
-            token = new FileSecretStore(home.Root).Get(AccessToken.SecretName);
+            token = secrets.Get(AccessToken.SecretName);
         }
         catch (InvalidOperationException ex)
         {
@@ -129,12 +136,6 @@ public sealed class PostureDoctor(MeshClawHome home, ToolCatalogFactory tools, H
         {
             findings.Add(new(Severity.Low, "policy", $"bulk limit is {config.Policy.BulkLimitPerRun} items per run", "the default is 25; lower policy.bulkLimitPerRun"));
         }
-
-        if (config.Shell.Allow.Any(a => a.Split(' ')[0] is "sh" or "bash" or "python" or "python3" or "node" or "curl" or "wget" or "rm"))
-        {
-            findings.Add(new(Severity.High, "shell", "the shell allow-list contains an interpreter, downloader or rm: anything can run without approval",
-                "remove it from shell.allow in config.json"));
-        }
     }
 
     private void CheckAgents(MeshClawConfig config, List<Finding> findings)
@@ -145,7 +146,7 @@ public sealed class PostureDoctor(MeshClawHome home, ToolCatalogFactory tools, H
             findings.Add(new(Severity.Low, "agents", error.ToString(), "fix the file (meshclaw agents validate)"));
         }
 
-        var all = tools.Create(config);
+        var all = new ToolCatalog(sources.SelectMany(s => s.CreateTools(config.Sections)));
         foreach (var agent in catalog.Agents)
         {
             var granted = all.Granted(agent.Tools);
@@ -167,7 +168,7 @@ public sealed class PostureDoctor(MeshClawHome home, ToolCatalogFactory tools, H
         }
     }
 
-    private async Task CheckModelsAsync(MeshClawConfig config, List<Finding> findings, CancellationToken cancellationToken)
+    private static async Task CheckModelsAsync(MeshClawConfig config, List<Finding> findings, CancellationToken cancellationToken)
     {
         if (config.Models.Count == 0)
         {
@@ -183,7 +184,7 @@ public sealed class PostureDoctor(MeshClawHome home, ToolCatalogFactory tools, H
             {
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 limit.CancelAfter(TimeSpan.FromSeconds(3));
-                using var response = await http.GetAsync(url, limit.Token);
+                using var response = await Http.GetAsync(url, limit.Token);
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
             {

@@ -1,6 +1,6 @@
 using MeshClaw.Core.Journal;
 using MeshClaw.Host.Configuration;
-using MeshClaw.Host.Home;
+using MeshClaw.Core.Home;
 
 namespace MeshClaw.Host.Gateway;
 

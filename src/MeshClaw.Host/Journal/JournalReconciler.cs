@@ -1,12 +1,10 @@
 using System.Text.Json;
 using MeshClaw.Core.Audit;
+using MeshClaw.Core.Home;
 using MeshClaw.Core.Journal;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Tools;
-using MeshClaw.Host.Configuration;
-using MeshClaw.Host.Home;
 using MeshClaw.Host.Tools;
-using MeshClaw.Storage.Journal;
 
 namespace MeshClaw.Host.Journal;
 
@@ -14,7 +12,7 @@ namespace MeshClaw.Host.Journal;
 /// At start-up, actions whose intent was written but whose result never was (a crash in between) are checked
 /// against the target and marked done, not done, or unknown for the user to look at. Never retried.
 /// </summary>
-public sealed class JournalReconciler(SqliteActionJournal journal, ToolCatalogFactory tools, ConfigSource config, MeshClawHome home, IAuditLog audit, TimeProvider time)
+public sealed class JournalReconciler(IActionJournal journal, ToolCatalogProvider tools, MeshClawHome home, IAuditLog audit, TimeProvider time)
 {
     public async Task<IReadOnlyList<(JournalEntry Entry, JournalStatus Outcome)>> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -25,7 +23,7 @@ public sealed class JournalReconciler(SqliteActionJournal journal, ToolCatalogFa
             return results;
         }
 
-        var catalog = tools.Create(config.Current().Config);
+        var catalog = tools.Current();
         foreach (var entry in open)
         {
             var outcome = ReconcileOutcome.Unknown;
@@ -33,7 +31,7 @@ public sealed class JournalReconciler(SqliteActionJournal journal, ToolCatalogFa
             {
                 try
                 {
-                    var context = new ToolContext(entry.Agent, new RunId(entry.RunId), home.WorkspaceOf(entry.Agent), time);
+                    var context = new ToolContext(entry.Agent, new RunId(entry.RunId), home.WorkspaceOf(entry.Agent), time) { IsUndo = entry.Undoes is not null };
                     outcome = await tool.ReconcileAsync(JsonDocument.Parse(entry.Arguments).RootElement, context, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

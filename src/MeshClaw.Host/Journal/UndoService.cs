@@ -1,20 +1,20 @@
-using MeshClaw.Core.Audit;
+using MeshClaw.Core.Home;
 using MeshClaw.Core.Journal;
+using MeshClaw.Core.Loop;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Tools;
-using MeshClaw.Host.Configuration;
-using MeshClaw.Host.Home;
+using MeshClaw.Host.Agents;
+using MeshClaw.Host.Safety;
 using MeshClaw.Host.Tools;
-using MeshClaw.Storage.Journal;
 
 namespace MeshClaw.Host.Journal;
 
 /// <summary>
-/// `meshclaw undo`: reverts journaled actions with their recorded inverse, newest first. The undo is the
-/// user's own act (authenticated by the token), so it is journaled and audited but not put to the gate;
-/// each undo is itself a journal entry pointing at what it reverted.
+/// `meshclaw undo`: reverts journaled actions with their recorded inverse, newest first, through the executor's undo
+/// entry point (journaled, audited and redacted like any call; only the gate is skipped, because the user is the one
+/// asking). The agent's limits, such as its mail folders, still apply to what its undo touches.
 /// </summary>
-public sealed class UndoService(SqliteActionJournal journal, ToolCatalogFactory tools, ConfigSource config, MeshClawHome home, IAuditLog audit, TimeProvider time)
+public sealed class UndoService(IActionJournal journal, ToolCatalogProvider tools, AgentCatalogSource agents, ToolCallExecutor executor, RedactorSource redactors, MeshClawHome home, TimeProvider time)
 {
     public async Task<UndoReport> UndoActionAsync(long id, string by, CancellationToken cancellationToken)
     {
@@ -55,6 +55,8 @@ public sealed class UndoService(SqliteActionJournal journal, ToolCatalogFactory 
                 return Skip("it never took effect, so there is nothing to undo");
             case JournalStatus.Intent:
                 return Skip("its result was never recorded; it will be reconciled at the next start");
+            case JournalStatus.Permanent:
+                return Skip($"it became permanent: {entry.Result?.Split(" | ").LastOrDefault() ?? "what kept it reversible is gone"}");
         }
 
         if (entry.Inverse is not { } inverse)
@@ -67,36 +69,17 @@ public sealed class UndoService(SqliteActionJournal journal, ToolCatalogFactory 
             });
         }
 
-        var catalog = tools.Create(config.Current().Config);
-        if (catalog.Find(inverse.Tool) is not { } tool)
+        if (tools.Current().Find(inverse.Tool) is not { } tool)
         {
             return Skip($"its inverse tool '{inverse.Tool}' is not available");
         }
 
-        var context = new ToolContext(entry.Agent, new RunId(entry.RunId), home.WorkspaceOf(entry.Agent), time) { Trigger = new RunTrigger("undo", by) };
-        var undoId = await journal.RecordIntentAsync(new JournalEntry
+        var context = new ToolContext(entry.Agent, new RunId(entry.RunId), home.WorkspaceOf(entry.Agent), time)
         {
-            Id = 0, RunId = entry.RunId, Agent = entry.Agent, Tool = tool.Name, Capability = tool.Capability, Risk = tool.Risk,
-            Arguments = inverse.Arguments.GetRawText(), Target = entry.Target, Status = JournalStatus.Intent, Undoes = entry.Id, At = time.GetUtcNow(),
-        }, cancellationToken);
-        ToolResult result;
-        try
-        {
-            result = await tool.InvokeAsync(inverse.Arguments, context, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            result = ToolResult.Error(ex.Message);
-        }
-
-        await journal.CompleteAsync(undoId, result.IsError ? JournalStatus.Failed : JournalStatus.Done, result.Content, null, time.GetUtcNow(), CancellationToken.None);
-        if (!result.IsError)
-        {
-            await journal.MarkAsync(entry.Id, JournalStatus.Undone, $"undone by {by} (action {undoId})", CancellationToken.None);
-        }
-
-        await audit.AppendAsync(new AuditEvent(result.IsError ? "action.undo-failed" : "action.undone", by, entry.RunId,
-            new { action = entry.Id, undo = undoId, tool = entry.Tool, target = entry.Target, result = result.Content }), CancellationToken.None);
-        return new UndoItem(entry.Id, entry.Tool, entry.Target, !result.IsError, result.IsError ? $"the undo failed: {result.Content}" : result.Content);
+            Trigger = new RunTrigger(RunTriggerKind.Cli, $"undo by {by}"),
+            Definition = agents.Current().Find(entry.Agent),
+        };
+        var (undone, detail) = await executor.UndoAsync(entry, tool, context, by, redactors.Current(), cancellationToken);
+        return new UndoItem(entry.Id, entry.Tool, entry.Target, undone, detail);
     }
 }

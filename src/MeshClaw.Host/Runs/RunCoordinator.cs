@@ -1,61 +1,55 @@
 using System.Collections.Concurrent;
 using MeshClaw.Core.Agents;
 using MeshClaw.Core.Audit;
+using MeshClaw.Core.Home;
+using MeshClaw.Core.Lifecycle;
 using MeshClaw.Core.Loop;
 using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Tools;
-using MeshClaw.Core.Usage;
-using MeshClaw.Host.Approvals;
+using MeshClaw.Host.Agents;
 using MeshClaw.Host.Configuration;
-using MeshClaw.Host.Home;
-using MeshClaw.Host.Inbox;
 using MeshClaw.Host.Safety;
 using MeshClaw.Host.Tools;
-using MeshClaw.Host.Tools.Delegation;
-using MeshClaw.Storage.Approvals;
-using MeshClaw.Storage.Insights;
-using MeshClaw.Storage.Triage;
-using MeshClaw.Storage.Journal;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace MeshClaw.Host.Runs;
 
 /// <summary>
-/// Starts runs for every trigger: resolves the agent, its model pipeline, tools and policy from the current
-/// configuration, runs the loop, and keeps track of runs in flight so they can be cancelled one by one, all at
-/// once (pause, shutdown), or resumed after a restart when they were parked on an approval.
+/// Starts runs for every trigger: resolves the agent, its model pipeline, tools and procedure from the current
+/// configuration, hands the run to the one lifecycle, and keeps track of runs in flight so they can be cancelled one
+/// by one, all at once (pause, shutdown), or resumed after a restart when they were parked on an approval (unless
+/// MeshClaw is paused: then they stay parked until it is resumed).
 /// </summary>
 public sealed class RunCoordinator(
     MeshClawHome home,
     ConfigSource config,
+    AgentCatalogSource agents,
     IRunStore runs,
-    IUsageLedger ledger,
-    IAuditLog audit,
-    ApprovalBroker approvals,
-    SqliteActionJournal journal,
-    SqliteStandingRules rules,
-    PauseSwitch pause,
+    RunLifecycle lifecycle,
+    IEnumerable<IRunProcedure> procedures,
+    ToolCatalogProvider tools,
+    IPauseSwitch pause,
     RedactorSource redactors,
-    ToolCatalogFactory toolFactory,
     HomeChangeAuditor changes,
-    InboxTriage triage,
-    SqliteInsights insights,
-    SqliteTriageStore outcomes,
+    IAuditLog audit,
     TimeProvider time,
     ILogger<RunCoordinator> logger) : ISubagentRunner, IDisposable
 {
     private const int MaxSubagentDepth = 3;
-    private readonly ConcurrentDictionary<RunId, (CancellationTokenSource Cancel, bool Interactive)> _active = new();
+    private readonly Dictionary<string, IRunProcedure> _procedures = procedures.ToDictionary(p => p.Name, StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RunId, (CancellationTokenSource Cancel, bool Interactive, Task Done)> _active = new();
     private readonly ConcurrentDictionary<RunId, int> _depth = new();
     private readonly ConcurrentDictionary<RunId, IRunObserver> _observers = new();
+    private readonly ConcurrentDictionary<RunId, Task> _resumed = new();
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly List<Task> _resumed = [];
 
     public int ActiveCount => _active.Count;
 
     /// <summary>Resolves everything the run needs; throws <see cref="RunStartException"/> when it cannot start.</summary>
-    public async Task<AgentRunRequest> PrepareAsync(string agentName, string message, RunTrigger trigger, string? session, bool stream, CancellationToken cancellationToken)
+    public async Task<AgentRunRequest> PrepareAsync(string agentName, string message, RunOrigin origin, string? session, bool stream,
+        TriggerContent? content, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(message))
         {
@@ -64,17 +58,17 @@ public sealed class RunCoordinator(
 
         await changes.CheckAsync(cancellationToken);
         var agent = FindAgent(agentName);
-        if (pause.IsPaused && !new RunSecurityState(trigger).Interactive)
+        if (pause.IsPaused && !origin.Interactive)
         {
             throw new RunStartException(409, "MeshClaw is paused: autonomous runs are held until 'meshclaw resume'");
         }
 
-        return await BuildRequestAsync(agent, message, trigger, session, stream, null, cancellationToken);
+        return await BuildRequestAsync(agent, message, origin, session, stream, content, null, cancellationToken);
     }
 
     private AgentDefinition FindAgent(string agentName)
     {
-        var catalog = AgentCatalog.Load(home.Agents);
+        var catalog = agents.Current();
         if (catalog.Find(agentName) is { } agent)
         {
             return agent;
@@ -86,71 +80,95 @@ public sealed class RunCoordinator(
             : $"no agent named '{agentName}' in {home.Agents} (agents: {string.Join(", ", catalog.Agents.Select(a => a.Name).Order())})");
     }
 
-    private async Task<AgentRunRequest> BuildRequestAsync(AgentDefinition agent, string message, RunTrigger trigger, string? session, bool stream,
-        IReadOnlyList<string>? inheritedTaint, CancellationToken cancellationToken)
+    private IRunProcedure ProcedureOf(AgentDefinition agent) =>
+        _procedures.GetValueOrDefault(agent.Builtin ?? AgentLoop.ProcedureName)
+        ?? throw new RunStartException(400, $"agent '{agent.Name}' names an unknown built-in procedure '{agent.Builtin}' (known: {string.Join(", ", _procedures.Keys.Where(k => k != AgentLoop.ProcedureName).Order())})");
+
+    private async Task<AgentRunRequest> BuildRequestAsync(AgentDefinition agent, string message, RunOrigin origin, string? session, bool stream,
+        TriggerContent? content, IReadOnlyList<string>? inheritedTaint, CancellationToken cancellationToken)
     {
         var (settings, pipeline) = config.Current();
-        var model = agent.Model ?? settings.DefaultModel
-            ?? throw new RunStartException(409, $"no model is configured: declare one under \"models\" in {home.ConfigFile} (kind openai-compatible with baseUrl and model, or anthropic), then run again");
-        Microsoft.Extensions.AI.IChatClient client;
-        try
+        var procedure = ProcedureOf(agent);
+        var model = agent.Model ?? settings.DefaultModel;
+        IChatClient client;
+        if (model is null)
         {
-            client = pipeline.For(model, agent.Fallbacks);
+            var how = $"no model is configured: declare one under \"models\" in {home.ConfigFile} (kind openai-compatible with baseUrl and model, or anthropic), then run again";
+            // A built-in procedure still does what its rules can at zero tokens; the free loop cannot start.
+            client = procedure is AgentLoop ? throw new RunStartException(409, how) : new NoModelChatClient(how);
         }
-        catch (InvalidOperationException ex)
+        else
         {
-            throw new RunStartException(409, $"agent '{agent.Name}': {ex.Message}");
+            try
+            {
+                client = pipeline.For(model, agent.Fallbacks);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new RunStartException(409, $"agent '{agent.Name}': {ex.Message}");
+            }
         }
 
         var workspace = home.WorkspaceOf(agent.Name);
         Directory.CreateDirectory(workspace);
         var history = session is null ? [] : await runs.SessionHistoryAsync(session, 20, cancellationToken);
-        var dayStart = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-        var monthStart = new DateTimeOffset(dayStart.Year, dayStart.Month, 1, 0, 0, 0, TimeSpan.Zero);
         return new AgentRunRequest
         {
             Id = RunId.New(time),
             Agent = agent,
             Model = client,
-            Tools = toolFactory.Create(settings),
+            Tools = tools.For(config.Version, settings.Sections),
+            Config = settings.Sections,
             Message = message,
-            Trigger = trigger,
+            Trigger = origin.Trigger,
+            Interactive = origin.Interactive,
+            TriggerContent = content,
             Session = session,
             History = history,
-            SpentToday = await ledger.SpentAsync(agent.Name, dayStart, cancellationToken),
             Overall = settings.Budgets,
-            OverallSpentToday = settings.Budgets is null ? default : await insights.SpentAsync(dayStart, cancellationToken),
-            OverallSpentMonth = settings.Budgets?.CostPerMonth is null ? 0m : (await insights.SpentAsync(monthStart, cancellationToken)).Cost,
             Workspace = workspace,
             Stream = stream,
             Redactor = redactors.Current(),
             // A chat turn inherits what earlier turns of the session read: their answers are in its context.
             InheritedTaint = [.. (inheritedTaint ?? []).Concat(history.SelectMany(h => h.Taint)).Distinct()],
+            Subagents = this,
             ShutdownToken = _shutdown.Token,
         };
     }
 
-    private ToolCallExecutor CreateExecutor()
-    {
-        var (settings, _) = config.Current();
-        return new ToolCallExecutor(new PolicyGate(settings.Policy, rules, pause, journal, time), approvals, journal, audit, time);
-    }
-
-    private AgentLoop CreateLoop() => new(runs, CreateExecutor(), audit, time, new AgentLoopOptions());
-
-    /// <summary>Runs the agent: the agent loop, or for a built-in agent its own procedure (under the same executor and gate).</summary>
+    /// <summary>Runs the agent through the one lifecycle, with its procedure (the agent loop, or its built-in one).</summary>
     public Task<RunRecord> RunAsync(AgentRunRequest request, CancellationToken cancellationToken) =>
-        TrackAsync(request, cancel => request.Agent.Builtin switch
+        TrackAsync(request, cancel => lifecycle.RunAsync(request, ProcedureOf(request.Agent), cancel), cancellationToken);
+
+    /// <summary>A system procedure's run (the quarantine purge), as its system agent with only its grants; nothing when nothing is due or MeshClaw is paused.</summary>
+    public async Task<RunRecord?> RunSystemAsync(ISystemProcedure procedure, CancellationToken cancellationToken)
+    {
+        if (pause.IsPaused || !await procedure.IsDueAsync(cancellationToken))
         {
-            "inbox" => triage.RunAsync(request, CreateExecutor(), config.Current().Config.Email, cancel),
-            null => RunLoopAsync(request, cancel),
-            var other => throw new RunStartException(400, $"agent '{request.Agent.Name}' names an unknown built-in procedure '{other}' (known: inbox)"),
-        }, cancellationToken);
+            return null;
+        }
+
+        var (settings, _) = config.Current();
+        var agent = new AgentDefinition
+        {
+            Name = procedure.Agent, Description = $"MeshClaw's {procedure.Name}", Tools = procedure.Grants, Builtin = procedure.Name,
+            Instructions = "", SourcePath = "(built into MeshClaw)",
+        };
+        var request = new AgentRunRequest
+        {
+            Id = RunId.New(time), Agent = agent, Model = new NoModelChatClient("system procedures use no model"),
+            Tools = tools.For(config.Version, settings.Sections), Config = settings.Sections,
+            Message = $"scheduled {procedure.Name}", Trigger = new RunTrigger(RunTriggerKind.System, procedure.Name),
+            Workspace = home.WorkspaceOf("system"), Redactor = redactors.Current(), ShutdownToken = _shutdown.Token,
+        };
+        return await TrackAsync(request, cancel => lifecycle.RunAsync(request, procedure, cancel), cancellationToken);
+    }
 
     private async Task<RunRecord> TrackAsync(AgentRunRequest request, Func<CancellationToken, Task<RunRecord>> body, CancellationToken cancellationToken)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
-        _active[request.Id] = (cancel, new RunSecurityState(request.Trigger).Interactive);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _active[request.Id] = (cancel, request.Interactive, done.Task);
         _observers[request.Id] = request.Observer;
         try
         {
@@ -161,12 +179,13 @@ public sealed class RunCoordinator(
             _active.TryRemove(request.Id, out _);
             _depth.TryRemove(request.Id, out _);
             _observers.TryRemove(request.Id, out _);
+            done.TrySetResult();
         }
     }
 
     public async Task<RunRecord> RunSubagentAsync(ToolContext parent, string agent, string message, CancellationToken cancellationToken)
     {
-        var catalog = AgentCatalog.Load(home.Agents);
+        var catalog = agents.Current();
         var parentAgent = catalog.Find(parent.Agent) ?? throw new ToolArgumentException($"the calling agent '{parent.Agent}' no longer loads");
         if (!parentAgent.Subagents.Contains(agent))
         {
@@ -180,32 +199,25 @@ public sealed class RunCoordinator(
         }
 
         var child = catalog.Find(agent) ?? throw new ToolArgumentException($"no agent named '{agent}'");
-        var (settings, _) = config.Current();
-        var tools = toolFactory.Create(settings);
+        var all = tools.Current();
         // The caller may itself be a narrowed sub-agent: narrow against the grants it runs with, not its file's.
-        var parentTools = tools.Granted(parent.Definition?.Tools ?? parentAgent.Tools).Select(t => t.Name).ToHashSet();
+        var parentTools = all.Granted(parent.Definition?.Tools ?? parentAgent.Tools).Select(t => t.Name).ToHashSet();
         // A sub-agent never holds more than its parent: only the tools both are granted, by name.
-        var narrowed = child with { Tools = [.. tools.Granted(child.Tools).Where(t => parentTools.Contains(t.Name)).Select(t => t.Name)] };
-        var request = await BuildRequestAsync(narrowed, message, new RunTrigger(parent.Trigger.Kind, $"subagent of {parent.Run}"), null, false, parent.Taint, cancellationToken);
+        var narrowed = child with { Tools = [.. all.Granted(child.Tools).Where(t => parentTools.Contains(t.Name)).Select(t => t.Name)] };
+        var interactive = parent.Security?.Interactive ?? false;
+        var origin = new RunOrigin(new RunTrigger(RunTriggerKind.Subagent, parent.Run.Value) { ParentRun = parent.Run.Value }, interactive);
+        var request = await BuildRequestAsync(narrowed, message, origin, null, false, null, parent.Taint, cancellationToken);
         // The sub-run's tool calls and approvals show on the parent's stream: the user watching sees them.
-        request = request with { Observer = _observers.GetValueOrDefault(parent.Run) ?? NullRunObserver.Instance, ParentSecurity = parent.Security };
+        request = request with
+        {
+            Observer = _observers.GetValueOrDefault(parent.Run) ?? NullRunObserver.Instance,
+            ParentSecurity = parent.Security,
+            ParentBudget = parent.Budget,
+        };
         _depth[request.Id] = depth;
         await audit.AppendAsync(new AuditEvent("run.delegated", $"agent:{parent.Agent}", parent.Run.Value,
-            new { subRun = request.Id.Value, agent = agent, tools = narrowed.Tools, taint = parent.Taint }), cancellationToken);
+            new { subRun = request.Id.Value, agent, tools = narrowed.Tools, taint = parent.Taint }), cancellationToken);
         return await RunAsync(request, cancellationToken);
-    }
-
-    /// <summary>The agent loop; a run that ends with an answer records it as an outcome (a question answered).</summary>
-    private async Task<RunRecord> RunLoopAsync(AgentRunRequest request, CancellationToken cancellationToken)
-    {
-        var run = await CreateLoop().RunAsync(request, cancellationToken);
-        if (run.Status == RunStatus.Succeeded && !string.IsNullOrWhiteSpace(run.Answer))
-        {
-            await outcomes.AddOutcomeAsync(run.Id.Value, run.Agent, "question.answered", run.Input.Length > 200 ? run.Input[..200] : run.Input,
-                run.Answer.Length > 500 ? run.Answer[..500] : run.Answer, "model", time.GetUtcNow(), CancellationToken.None);
-        }
-
-        return run;
     }
 
     public bool Cancel(RunId run)
@@ -235,20 +247,29 @@ public sealed class RunCoordinator(
     /// <summary>At shutdown: runs waiting for approval park; the others are cancelled and recorded as such.</summary>
     public void BeginShutdown() => _shutdown.Cancel();
 
-    /// <summary>At start: runs parked on an approval go back to waiting for it, in the background.</summary>
+    /// <summary>
+    /// Runs parked on an approval go back to waiting for it, in the background. While MeshClaw is paused the
+    /// autonomous ones stay parked (the approved call would act): they are picked up when it is resumed.
+    /// </summary>
     public async Task<int> ResumeParkedAsync(CancellationToken cancellationToken)
     {
-        var parked = await runs.ParkedAsync(cancellationToken);
-        foreach (var run in parked)
+        var resumed = 0;
+        foreach (var run in await runs.ParkedAsync(cancellationToken))
         {
-            lock (_resumed)
+            if (_active.ContainsKey(run.Id) || _resumed.ContainsKey(run.Id) || (pause.IsPaused && !IsInteractive(run.Trigger)))
             {
-                _resumed.Add(Task.Run(() => ResumeOneAsync(run), CancellationToken.None));
+                continue;
             }
+
+            _resumed[run.Id] = Task.Run(() => ResumeOneAsync(run), CancellationToken.None);
+            resumed++;
         }
 
-        return parked.Count;
+        return resumed;
     }
+
+    /// <summary>Only the owner's own terminal and chat runs were interactive; everything parked from elsewhere is autonomous.</summary>
+    private static bool IsInteractive(RunTrigger trigger) => trigger.Kind is RunTriggerKind.Cli or RunTriggerKind.Chat;
 
     private async Task ResumeOneAsync(RunRecord run)
     {
@@ -257,30 +278,37 @@ public sealed class RunCoordinator(
             var checkpointJson = await runs.LoadCheckpointAsync(run.Id, CancellationToken.None)
                 ?? throw new InvalidOperationException("its checkpoint is missing");
             var agent = FindAgent(run.Agent);
-            var request = await BuildRequestAsync(agent, run.Input, run.Trigger, run.Session, false, run.Taint, CancellationToken.None) with { Id = run.Id };
-            await TrackAsync(request, cancel => CreateLoop().ResumeAsync(request, run, RunCheckpoint.FromJson(checkpointJson), cancel), CancellationToken.None);
+            if (ProcedureOf(agent) is not IResumableProcedure procedure)
+            {
+                throw new InvalidOperationException($"its procedure '{agent.Builtin}' cannot be resumed");
+            }
+
+            var origin = new RunOrigin(run.Trigger, IsInteractive(run.Trigger));
+            var request = await BuildRequestAsync(agent, run.Input, origin, run.Session, false, null, run.Taint, CancellationToken.None) with { Id = run.Id };
+            await TrackAsync(request, cancel => lifecycle.ResumeAsync(request, run, procedure, checkpointJson, cancel), CancellationToken.None);
         }
         catch (Exception ex)
         {
-            logger.LogError("Run {Run} could not be resumed: {Error}", run.Id, ex.Message);
-            await runs.CompleteAsync(run.Id, RunStatus.Failed, $"could not be resumed after a restart: {ex.Message}", null, run.Usage, time.GetUtcNow(), CancellationToken.None);
+            logger.LogError("Run {Run} could not be resumed: {Error}", run.Id, redactors.Current().Redact(ex.Message));
+            await runs.CompleteAsync(run.Id, RunStatus.Failed, $"could not be resumed after a restart: {redactors.Current().Redact(ex.Message)}", null, run.Usage, time.GetUtcNow(), CancellationToken.None);
+        }
+        finally
+        {
+            _resumed.TryRemove(run.Id, out _);
         }
     }
 
-    /// <summary>Waits until no run is in flight (after shutdown began).</summary>
+    /// <summary>Waits until no run is in flight (after shutdown began), at most <paramref name="timeout"/>.</summary>
     public async Task DrainAsync(TimeSpan timeout)
     {
-        Task[] resumed;
-        lock (_resumed)
+        Task[] pending = [.. _resumed.Values, .. _active.Values.Select(a => a.Done)];
+        try
         {
-            resumed = [.. _resumed];
+            await Task.WhenAll(pending).WaitAsync(timeout, time);
         }
-
-        await Task.WhenAny(Task.WhenAll(resumed), Task.Delay(timeout, time));
-        using var limit = new CancellationTokenSource(timeout, time);
-        while (!_active.IsEmpty && !limit.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), time, CancellationToken.None);
+            logger.LogWarning("{Count} run(s) were still ending after {Seconds} s at shutdown", _active.Count, timeout.TotalSeconds);
         }
     }
 

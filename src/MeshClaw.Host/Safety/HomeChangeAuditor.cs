@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MeshClaw.Core.Audit;
-using MeshClaw.Host.Home;
-using MeshClaw.Storage.Settings;
+using MeshClaw.Core.Home;
+using MeshClaw.Core.Settings;
 
 namespace MeshClaw.Host.Safety;
 
@@ -12,7 +12,7 @@ namespace MeshClaw.Host.Safety;
 /// in the audit log: a fingerprint of each file is kept, and every change found at start or before a run is
 /// recorded with the files it touched.
 /// </summary>
-public sealed class HomeChangeAuditor(MeshClawHome home, SqliteSettings settings, IAuditLog audit) : IDisposable
+public sealed class HomeChangeAuditor(MeshClawHome home, ISettingsStore settings, IAuditLog audit) : IDisposable
 {
     private const string Key = "home.fingerprints";
     private readonly SemaphoreSlim _lock = new(1, 1);

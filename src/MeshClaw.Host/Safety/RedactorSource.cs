@@ -1,18 +1,20 @@
+using MeshClaw.Core.Home;
 using MeshClaw.Core.Security;
-using MeshClaw.Host.Home;
-using MeshClaw.Storage.Secrets;
 
 namespace MeshClaw.Host.Safety;
 
 /// <summary>
 /// The current redactor: every secret's value (and the store's own key), rebuilt when the secrets file changes,
-/// so a secret set while the gateway runs is redacted from the next line on.
+/// so a secret set while the gateway runs is redacted from the next line on. As an <see cref="ISecretRedactor"/>
+/// itself it always redacts with the newest values (the audit log, logs and the ledger use it that way).
 /// </summary>
-public sealed class RedactorSource(MeshClawHome home, FileSecretStore secrets)
+public sealed class RedactorSource(MeshClawHome home, ISecretStore secrets) : ISecretRedactor
 {
     private readonly Lock _lock = new();
     private DateTime _stamp = DateTime.MinValue;
     private ISecretRedactor _current = NoRedaction.Instance;
+
+    public string Redact(string text) => Current().Redact(text);
 
     public ISecretRedactor Current()
     {

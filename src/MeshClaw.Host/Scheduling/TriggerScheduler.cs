@@ -2,10 +2,11 @@ using System.Collections.Concurrent;
 using Cronos;
 using MeshClaw.Core.Agents;
 using MeshClaw.Core.Runs;
+using MeshClaw.Core.Lifecycle;
+using MeshClaw.Core.Policy;
+using MeshClaw.Host.Agents;
 using MeshClaw.Host.Configuration;
-using MeshClaw.Host.Home;
 using MeshClaw.Host.Runs;
-using MeshClaw.Host.Safety;
 using Microsoft.Extensions.Logging;
 
 namespace MeshClaw.Host.Scheduling;
@@ -14,7 +15,8 @@ namespace MeshClaw.Host.Scheduling;
 /// Starts agents on their own: cron triggers in the user's time zone, intervals, and events (new mail, from the
 /// mail watcher). One run per agent at a time; nothing starts while MeshClaw is paused.
 /// </summary>
-public sealed class TriggerScheduler(MeshClawHome home, ConfigSource config, RunCoordinator coordinator, PauseSwitch pause, TimeProvider time, ILogger<TriggerScheduler> logger)
+public sealed class TriggerScheduler(AgentCatalogSource agents, ConfigSource config, RunCoordinator coordinator, IPauseSwitch pause, TimeProvider time, ILogger<TriggerScheduler> logger)
+    : ITriggerEvents
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastFired = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
@@ -54,7 +56,7 @@ public sealed class TriggerScheduler(MeshClawHome home, ConfigSource config, Run
 
         var now = time.GetUtcNow();
         var zone = config.Current().Config.Policy.TimeZone;
-        foreach (var agent in AgentCatalog.Load(home.Agents).Agents)
+        foreach (var agent in agents.Current().Agents)
         {
             foreach (var trigger in agent.Triggers)
             {
@@ -68,10 +70,16 @@ public sealed class TriggerScheduler(MeshClawHome home, ConfigSource config, Run
                 if (due)
                 {
                     _lastFired[Key(agent, trigger)] = now;
-                    Start(agent, new RunTrigger("schedule", $"{trigger.Kind.ToString().ToLowerInvariant()} {trigger.Value}"), "scheduled run");
+                    Start(agent, RunOrigin.Scheduled($"{trigger.Kind.ToString().ToLowerInvariant()} {trigger.Value}"), "scheduled run");
                 }
             }
         }
+    }
+
+    public Task RaiseAsync(string eventName, string detail, TriggerContent? content, CancellationToken cancellationToken)
+    {
+        Raise(eventName, detail);
+        return Task.CompletedTask;
     }
 
     /// <summary>An event happened (e.g. email.received): start every agent that listens for it.</summary>
@@ -82,13 +90,13 @@ public sealed class TriggerScheduler(MeshClawHome home, ConfigSource config, Run
             return;
         }
 
-        foreach (var agent in AgentCatalog.Load(home.Agents).Agents.Where(a => a.Triggers.Any(t => t.Kind == AgentTriggerKind.Event && t.Value == eventName)))
+        foreach (var agent in agents.Current().Agents.Where(a => a.Triggers.Any(t => t.Kind == AgentTriggerKind.Event && t.Value == eventName)))
         {
-            Start(agent, new RunTrigger("event", $"{eventName}: {detail}"), $"{eventName}: {detail}");
+            Start(agent, RunOrigin.Event($"{eventName}: {detail}"), $"{eventName}: {detail}");
         }
     }
 
-    private void Start(AgentDefinition agent, RunTrigger trigger, string message)
+    private void Start(AgentDefinition agent, RunOrigin trigger, string message)
     {
         if (_running.TryGetValue(agent.Name, out var busy) && !busy.IsCompleted)
         {
@@ -99,12 +107,12 @@ public sealed class TriggerScheduler(MeshClawHome home, ConfigSource config, Run
         {
             try
             {
-                var request = await coordinator.PrepareAsync(agent.Name, message, trigger, null, false, CancellationToken.None);
+                var request = await coordinator.PrepareAsync(agent.Name, message, trigger, null, false, null, CancellationToken.None);
                 await coordinator.RunAsync(request, CancellationToken.None);
             }
             catch (Exception ex)
             {
-                logger.LogWarning("Agent {Agent} did not run for {Trigger}: {Error}", agent.Name, trigger, ex.Message);
+                logger.LogWarning("Agent {Agent} did not run for {Trigger}: {Error}", agent.Name, trigger.Trigger, ex.Message);
             }
         });
     }
@@ -124,6 +132,4 @@ public sealed class TriggerScheduler(MeshClawHome home, ConfigSource config, Run
 
     private static string Key(AgentDefinition agent, AgentTrigger trigger) => $"{agent.Name}|{trigger.Kind}|{trigger.Value}";
 
-    /// <summary>Waits for runs the scheduler started (at shutdown).</summary>
-    public Task DrainAsync() => Task.WhenAll(_running.Values);
 }

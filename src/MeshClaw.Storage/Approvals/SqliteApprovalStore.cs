@@ -5,15 +5,15 @@ using MeshClaw.Storage.Sqlite;
 namespace MeshClaw.Storage.Approvals;
 
 /// <summary>Approvals in SQLite. A decision is written only while the approval is still pending, so an answer counts once.</summary>
-public sealed class SqliteApprovalStore(SqliteDatabase database)
+public sealed class SqliteApprovalStore(SqliteDatabase database) : IApprovalStore
 {
-    private const string Columns = "id, run_id, agent, tool, capability, arguments, target, reason, status, created_at, expires_at, decided_at, decided_by, standing_rule_id";
+    private const string Columns = "id, run_id, agent, tool, capability, arguments, target, reason, status, created_at, expires_at, decided_at, decided_by, standing_rule_id, note";
 
     public async Task InsertAsync(Approval approval, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition($"""
-            INSERT INTO approvals ({Columns}) VALUES (@Id, @RunId, @Agent, @Tool, @Capability, @Arguments, @Target, @Reason, @Status, @CreatedAt, @ExpiresAt, NULL, NULL, NULL)
+            INSERT INTO approvals ({Columns}) VALUES (@Id, @RunId, @Agent, @Tool, @Capability, @Arguments, @Target, @Reason, @Status, @CreatedAt, @ExpiresAt, NULL, NULL, NULL, NULL)
             """,
             new
             {
@@ -22,15 +22,41 @@ public sealed class SqliteApprovalStore(SqliteDatabase database)
             }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Records the decision if the approval is still pending; returns false when it was already decided.</summary>
-    public async Task<bool> DecideAsync(string id, ApprovalStatus status, string decidedBy, long? standingRule, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<bool> DecideAsync(string id, ApprovalStatus status, string decidedBy, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE approvals SET status = @Status, decided_at = @At, decided_by = @By, standing_rule_id = @Rule
+            UPDATE approvals SET status = @Status, decided_at = @At, decided_by = @By
             WHERE id = @Id AND status = 'Pending'
-            """, new { Id = id, Status = status.ToString(), At = at.ToUnixTimeMilliseconds(), By = decidedBy, Rule = standingRule },
+            """, new { Id = id, Status = status.ToString(), At = at.ToUnixTimeMilliseconds(), By = decidedBy },
             cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task SetStandingRuleAsync(string id, long ruleId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE approvals SET standing_rule_id = @Rule WHERE id = @Id",
+            new { Id = id, Rule = ruleId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<string>> WithdrawPendingAsync(string runId, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition("""
+            UPDATE approvals SET status = 'Withdrawn', decided_at = @At, decided_by = 'meshclaw', note = @Reason
+            WHERE run_id = @Run AND status = 'Pending'
+            RETURNING id
+            """, new { Run = runId, Reason = reason, At = at.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken))];
+    }
+
+    public async Task<int> WithdrawOrphansAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE approvals SET status = 'Withdrawn', decided_at = @At, decided_by = 'meshclaw',
+                note = 'its run is no longer waiting for it (the gateway stopped, or the run ended)'
+            WHERE status = 'Pending' AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = approvals.run_id AND r.status = 'WaitingApproval')
+            """, new { At = at.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
 
     public async Task<Approval?> GetAsync(string id, CancellationToken cancellationToken) =>
@@ -65,13 +91,14 @@ public sealed class SqliteApprovalStore(SqliteDatabase database)
         public long? decided_at { get; set; }
         public string? decided_by { get; set; }
         public long? standing_rule_id { get; set; }
+        public string? note { get; set; }
 
         public Approval ToApproval() => new()
         {
             Id = id, RunId = run_id, Agent = agent, Tool = tool, Capability = capability, Arguments = arguments, Target = target, Reason = reason,
             Status = Enum.Parse<ApprovalStatus>(status), CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(created_at),
             ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(expires_at),
-            DecidedAt = decided_at is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null, DecidedBy = decided_by, StandingRuleId = standing_rule_id,
+            DecidedAt = decided_at is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null, DecidedBy = decided_by, StandingRuleId = standing_rule_id, Note = note,
         };
     }
 }

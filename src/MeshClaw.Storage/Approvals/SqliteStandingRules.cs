@@ -28,16 +28,17 @@ public sealed class SqliteStandingRules(SqliteDatabase database) : IStandingRule
 
     public async Task<StandingRule> AddAsync(string agent, string capability, JsonElement match, string createdBy, string? sourceApproval, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        long id;
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO standing_rules (agent, capability, match, created_at, created_by, source_approval) VALUES (@Agent, @Capability, @Match, @At, @By, @Source)",
+            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "INSERT INTO standing_rules (agent, capability, match, created_at, created_by, source_approval) VALUES (@Agent, @Capability, @Match, @At, @By, @Source) RETURNING id",
                 new { Agent = agent, Capability = capability, Match = match.GetRawText(), At = at.ToUnixTimeMilliseconds(), By = createdBy, Source = sourceApproval },
                 cancellationToken: cancellationToken));
         }
 
         await LoadAsync(cancellationToken);
-        return All[^1];
+        return All.Single(r => r.Id == id);
     }
 
     public async Task<bool> RemoveAsync(long id, CancellationToken cancellationToken)

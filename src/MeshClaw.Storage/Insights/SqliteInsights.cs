@@ -1,4 +1,5 @@
 using Dapper;
+using MeshClaw.Core.Insights;
 using MeshClaw.Storage.Sqlite;
 
 namespace MeshClaw.Storage.Insights;
@@ -7,7 +8,7 @@ namespace MeshClaw.Storage.Insights;
 /// The value side of the ledger: what the tokens bought (outcomes), what was settled by rules at zero tokens,
 /// and waste (runs that spent and produced nothing, loops, outputs the user threw away).
 /// </summary>
-public sealed class SqliteInsights(SqliteDatabase database)
+public sealed class SqliteInsights(SqliteDatabase database) : IInsights
 {
     public async Task<ValueSummary> ValueAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
@@ -72,46 +73,4 @@ public sealed class SqliteInsights(SqliteDatabase database)
             $"{u.Discarded} of {u.Total} rated outputs were discarded or not useful", "disable the agent, narrow its instructions, or replace it with a rule")));
         return items;
     }
-
-    public async Task<IReadOnlyList<OutcomeRow>> OutcomesAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Id, string RunId, string Agent, string Kind, string Subject, string? Detail, string Source, long At, string? Feedback)>(new CommandDefinition(
-            "SELECT id, run_id, agent, kind, subject, detail, source, at, feedback FROM outcomes WHERE at >= @At ORDER BY id DESC LIMIT @Limit",
-            new { At = since.ToUnixTimeMilliseconds(), Limit = limit }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new OutcomeRow(r.Id, r.RunId, r.Agent, r.Kind, r.Subject, r.Detail, r.Source, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.Feedback))];
-    }
-
-    /// <summary>Records the user's verdict on an outcome; false when there is no such outcome.</summary>
-    public async Task<bool> FeedbackAsync(long outcome, string verdict, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition("UPDATE outcomes SET feedback = @Verdict, feedback_at = @At WHERE id = @Id",
-            new { Id = outcome, Verdict = verdict, At = at.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken)) == 1;
-    }
-
-    /// <summary>Tokens and cost spent by every agent together since a moment (for the overall budget).</summary>
-    public async Task<(long Tokens, decimal Cost)> SpentAsync(DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleAsync<(long Tokens, long Nanos)>(new CommandDefinition(
-            "SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(cost_nanos), 0) FROM usage WHERE at >= @At",
-            new { At = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
-        return (row.Tokens, row.Nanos / 1_000_000_000m);
-    }
 }
-
-public sealed record ValueSummary(long Tokens, long InputTokens, long CachedTokens, decimal Cost, long ModelCalls, long Outcomes, long SettledByRules, long Triaged,
-    IReadOnlyList<OutcomeKind> ByKind)
-{
-    public decimal? CostPerOutcome => Outcomes == 0 ? null : Cost / Outcomes;
-    public long? TokensPerOutcome => Outcomes == 0 ? null : Tokens / Outcomes;
-    public double? RuleShare => Triaged == 0 ? null : (double)SettledByRules / Triaged;
-    public double? CachedShare => InputTokens == 0 ? null : (double)CachedTokens / InputTokens;
-}
-
-public sealed record OutcomeKind(string Kind, long Count, long Useful, long NotUseful);
-
-public sealed record WasteItem(string Kind, string Agent, string? RunId, long Tokens, decimal Cost, string What, string Fix);
-
-public sealed record OutcomeRow(long Id, string RunId, string Agent, string Kind, string Subject, string? Detail, string Source, DateTimeOffset At, string? Feedback);

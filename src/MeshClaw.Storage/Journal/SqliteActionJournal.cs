@@ -60,12 +60,16 @@ public sealed class SqliteActionJournal(SqliteDatabase database) : IActionJourna
     public Task<IReadOnlyList<JournalEntry>> RecentAsync(int limit, CancellationToken cancellationToken) =>
         QueryAsync($"SELECT {Columns} FROM journal ORDER BY id DESC LIMIT @Limit", new { Limit = limit }, cancellationToken);
 
+    public Task<IReadOnlyList<JournalEntry>> FindAsync(string tool, JournalStatus status, DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        QueryAsync($"SELECT {Columns} FROM journal WHERE tool = @Tool AND status = @Status AND at < @Before AND undoes IS NULL ORDER BY at LIMIT @Limit",
+            new { Tool = tool, Status = status.ToString(), Before = before.ToUnixTimeMilliseconds(), Limit = limit }, cancellationToken);
+
     public async ValueTask<int> ChangedSinceAsync(string agent, string capability, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
             SELECT COALESCE(SUM(items), 0) FROM journal
-            WHERE agent = @Agent AND capability = @Capability AND at >= @Since AND status IN ('Intent', 'Done', 'Unknown', 'Failed') AND undoes IS NULL
+            WHERE agent = @Agent AND capability = @Capability AND at >= @Since AND status IN ('Intent', 'Done', 'Unknown', 'Failed', 'Permanent') AND undoes IS NULL
             """, new { Agent = agent, Capability = capability, Since = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
 

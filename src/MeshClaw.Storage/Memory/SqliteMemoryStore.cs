@@ -1,4 +1,5 @@
 using Dapper;
+using MeshClaw.Core.Memory;
 using MeshClaw.Storage.Sqlite;
 
 namespace MeshClaw.Storage.Memory;
@@ -7,7 +8,7 @@ namespace MeshClaw.Storage.Memory;
 /// Notes an agent keeps between runs, searchable with FTS5 (BM25). Each carries its trust: a note written by a
 /// run that had read untrusted content is itself untrusted, and reading it back taints the reader.
 /// </summary>
-public sealed class SqliteMemoryStore(SqliteDatabase database)
+public sealed class SqliteMemoryStore(SqliteDatabase database) : IMemoryStore
 {
     public async Task<long> AddAsync(string agent, string text, string trust, string? sourceRun, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -17,16 +18,18 @@ public sealed class SqliteMemoryStore(SqliteDatabase database)
             new { Agent = agent, Text = text, Trust = trust, Source = sourceRun, At = at.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
 
-    public async Task<bool> ForgetAsync(long id, CancellationToken cancellationToken)
+    public async Task<bool> ForgetAsync(string agent, long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM memories WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken)) == 1;
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM memories WHERE id = @Id AND agent = @Agent",
+            new { Id = id, Agent = agent }, cancellationToken: cancellationToken)) == 1;
     }
 
-    public async Task<bool> ExistsAsync(long id, CancellationToken cancellationToken)
+    public async Task<bool> ExistsAsync(string agent, long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM memories WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken)) == 1;
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM memories WHERE id = @Id AND agent = @Agent",
+            new { Id = id, Agent = agent }, cancellationToken: cancellationToken)) == 1;
     }
 
     public async Task<IReadOnlyList<MemoryNote>> SearchAsync(string agent, string query, int limit, CancellationToken cancellationToken)
@@ -46,5 +49,3 @@ public sealed class SqliteMemoryStore(SqliteDatabase database)
         return [.. rows];
     }
 }
-
-public sealed record MemoryNote(long Id, string Text, string Trust, string? SourceRun);

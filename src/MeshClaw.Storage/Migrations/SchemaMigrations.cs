@@ -226,5 +226,12 @@ public static class SchemaMigrations
                    SUM(estimated), SUM(error IS NOT NULL)
             FROM usage GROUP BY 1, 2, 3, 4;
             """),
+        new(7, "approvals closed with their run, purge lookups, dashboard sessions", """
+            CREATE TABLE dashboard_sessions (key TEXT PRIMARY KEY, ticket BLOB NOT NULL, expires_at INTEGER, created_at INTEGER NOT NULL);
+            ALTER TABLE approvals ADD COLUMN note TEXT;
+            CREATE INDEX approvals_by_run ON approvals(run_id);
+            CREATE INDEX journal_by_tool ON journal(tool, status, at);
+            CREATE INDEX audit_by_run ON audit(run_id, seq) WHERE run_id IS NOT NULL;
+            """),
     ];
 }

@@ -6,7 +6,7 @@ namespace MeshClaw.Storage.Migrations;
 /// <summary>Applies pending migrations at start-up, each in its own transaction, and records them.</summary>
 public static class SchemaMigrator
 {
-    public static async Task<int> MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    public static async Task<int> MigrateAsync(SqliteConnection connection, TimeProvider time, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync(new CommandDefinition("""
             CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);
@@ -27,7 +27,7 @@ public static class SchemaMigrator
             await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At)",
-                new { migration.Version, migration.Name, At = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                new { migration.Version, migration.Name, At = time.GetUtcNow().ToUnixTimeMilliseconds() },
                 transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
             count++;

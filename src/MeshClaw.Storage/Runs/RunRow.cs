@@ -29,7 +29,7 @@ internal sealed class RunRow
     {
         Id = new RunId(id),
         Agent = agent,
-        Trigger = new RunTrigger(trigger_kind, trigger_detail),
+        Trigger = new RunTrigger(RunTriggerKinds.Parse(trigger_kind), trigger_detail),
         Session = session,
         Input = input,
         Status = Enum.Parse<RunStatus>(status),

@@ -5,7 +5,7 @@ using MeshClaw.Storage.Sqlite;
 namespace MeshClaw.Storage.Runs;
 
 /// <summary>Runs, their transcripts and tool calls in SQLite.</summary>
-public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore
+public sealed class SqliteRunStore(SqliteDatabase database, TimeProvider time) : IRunStore
 {
     private const string Columns = """
         id, agent, trigger_kind, trigger_detail, session, input, status, status_reason, answer,
@@ -23,7 +23,7 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore
             {
                 Id = run.Id.Value,
                 run.Agent,
-                TriggerKind = run.Trigger.Kind,
+                TriggerKind = run.Trigger.Kind.Text(),
                 TriggerDetail = run.Trigger.Detail,
                 run.Session,
                 run.Input,
@@ -141,7 +141,7 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO run_checkpoints (run_id, data, at) VALUES (@Id, @Data, @At) ON CONFLICT(run_id) DO UPDATE SET data = excluded.data, at = excluded.at",
-            new { Id = run.Value, Data = checkpointJson, At = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+            new { Id = run.Value, Data = checkpointJson, At = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
 
     public async Task<string?> LoadCheckpointAsync(RunId run, CancellationToken cancellationToken)

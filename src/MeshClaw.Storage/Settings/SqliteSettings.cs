@@ -1,10 +1,11 @@
 using Dapper;
+using MeshClaw.Core.Settings;
 using MeshClaw.Storage.Sqlite;
 
 namespace MeshClaw.Storage.Settings;
 
 /// <summary>Small durable switches (the pause flag) that must survive a restart.</summary>
-public sealed class SqliteSettings(SqliteDatabase database)
+public sealed class SqliteSettings(SqliteDatabase database) : ISettingsStore
 {
     public async Task<string?> GetAsync(string key, CancellationToken cancellationToken)
     {

@@ -10,10 +10,12 @@ namespace MeshClaw.Storage.Sqlite;
 public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
+    private readonly TimeProvider _time;
 
-    public SqliteDatabase(string path)
+    public SqliteDatabase(string path, TimeProvider? time = null)
     {
         Path = path;
+        _time = time ?? TimeProvider.System;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -48,7 +50,7 @@ public sealed class SqliteDatabase
             await wal.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await SchemaMigrator.MigrateAsync(connection, cancellationToken);
+        await SchemaMigrator.MigrateAsync(connection, _time, cancellationToken);
         if (!OperatingSystem.IsWindows())
         {
             // Runs, transcripts and the audit log are private; SQLite gives the -wal and -shm files the same mode.

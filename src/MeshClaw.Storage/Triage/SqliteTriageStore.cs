@@ -1,10 +1,11 @@
 using Dapper;
+using MeshClaw.Core.Triage;
 using MeshClaw.Storage.Sqlite;
 
 namespace MeshClaw.Storage.Triage;
 
-/// <summary>What triage decided for each message (so it is never decided twice), outcomes, and digests.</summary>
-public sealed class SqliteTriageStore(SqliteDatabase database)
+/// <summary>What triage decided for each message (so it is never decided twice), and its digests.</summary>
+public sealed class SqliteTriageStore(SqliteDatabase database) : ITriageStore
 {
     public async Task<HashSet<string>> DecidedAsync(string account, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
     {
@@ -39,21 +40,26 @@ public sealed class SqliteTriageStore(SqliteDatabase database)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The categories the model gave this sender's recent mail, newest first (for the learned-sender rule).</summary>
-    public async Task<IReadOnlyList<string>> SenderHistoryAsync(string account, string sender, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> SenderHistoryAsync(string account, IReadOnlyCollection<string> senders, int limit, CancellationToken cancellationToken)
     {
+        var history = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         await using var connection = await database.OpenAsync(cancellationToken);
-        return [.. await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT category FROM mail_triage WHERE account = @Account AND sender = @Sender AND source = 'model' ORDER BY at DESC LIMIT @Limit",
-            new { Account = account, Sender = sender, Limit = limit }, cancellationToken: cancellationToken))];
-    }
+        foreach (var chunk in senders.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            // One query per chunk of senders, not one per message: the window keeps each sender's newest decisions.
+            var rows = await connection.QueryAsync<(string Sender, string Category)>(new CommandDefinition("""
+                SELECT sender, category FROM (
+                    SELECT sender, category, at, ROW_NUMBER() OVER (PARTITION BY sender ORDER BY at DESC) AS n
+                    FROM mail_triage WHERE account = @Account AND source = 'model' AND sender IN @Senders)
+                WHERE n <= @Limit ORDER BY sender, at DESC
+                """, new { Account = account, Senders = chunk, Limit = limit }, cancellationToken: cancellationToken));
+            foreach (var group in rows.GroupBy(r => r.Sender, StringComparer.Ordinal))
+            {
+                history[group.Key] = [.. group.Select(r => r.Category)];
+            }
+        }
 
-    public async Task AddOutcomeAsync(string runId, string agent, string kind, string subject, string? detail, string source, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO outcomes (run_id, agent, kind, subject, detail, source, at) VALUES (@RunId, @Agent, @Kind, @Subject, @Detail, @Source, @At)",
-            new { RunId = runId, Agent = agent, Kind = kind, Subject = subject, Detail = detail, Source = source, At = at.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        return history;
     }
 
     public async Task AddDigestAsync(string runId, string agent, string text, DateTimeOffset at, CancellationToken cancellationToken)
@@ -77,6 +83,3 @@ public sealed class SqliteTriageStore(SqliteDatabase database)
             "SELECT source, COUNT(*) FROM mail_triage WHERE run_id = @RunId GROUP BY source", new { RunId = runId }, cancellationToken: cancellationToken))];
     }
 }
-
-public sealed record TriageDecision(
-    string Account, string MessageId, string Sender, string Subject, string Category, string Source, string Reason, string? Folder, string RunId, string Agent, DateTimeOffset At);

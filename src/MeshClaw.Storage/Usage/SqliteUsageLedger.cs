@@ -108,15 +108,25 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
             r.reasoning_tokens, Money.FromNanos(r.cost_nanos), r.latency_ms, (int)r.estimated, (int)r.failed))];
     }
 
-    public async Task<(long Tokens, decimal Cost)> SpentAsync(string agent, DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<(long Tokens, decimal Cost)> SpentAsync(string? agent, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleAsync<(long Tokens, long Nanos)>(new CommandDefinition("""
-            SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(cost_nanos), 0)
-            FROM usage WHERE agent = @Agent AND at >= @Since
-            """, new { Agent = agent, Since = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        // Whole days are answered by the daily rollup (a few rows a day); anything else by the ledger's time index.
+        var wholeDays = since.UtcDateTime.TimeOfDay == TimeSpan.Zero && until.UtcDateTime.TimeOfDay == TimeSpan.Zero;
+        var sql = wholeDays
+            ? "SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(cost_nanos), 0) FROM usage_daily WHERE day >= @SinceDay AND day < @UntilDay AND (@Agent IS NULL OR agent = @Agent)"
+            : agent is null
+                ? "SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(cost_nanos), 0) FROM usage WHERE at >= @Since AND at < @Until"
+                : "SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(cost_nanos), 0) FROM usage WHERE agent = @Agent AND at >= @Since AND at < @Until";
+        var row = await connection.QuerySingleAsync<(long Tokens, long Nanos)>(new CommandDefinition(sql, new
+        {
+            Agent = agent, Since = since.ToUnixTimeMilliseconds(), Until = until.ToUnixTimeMilliseconds(),
+            SinceDay = Day(since), UntilDay = Day(until),
+        }, cancellationToken: cancellationToken));
         return (row.Tokens, Money.FromNanos(row.Nanos));
     }
+
+    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private sealed class TotalRow
     {

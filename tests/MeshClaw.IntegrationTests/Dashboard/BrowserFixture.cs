@@ -1,3 +1,4 @@
+using MeshClaw.Host.Access;
 using MeshClaw.Host.Gateway;
 using MeshClaw.IntegrationTests.Infrastructure;
 using MeshClaw.Storage.Secrets;

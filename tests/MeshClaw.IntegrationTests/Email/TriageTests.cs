@@ -133,7 +133,17 @@ public sealed class TriageTests : IAsyncLifetime
 
         Assert.Equal("purged", purged);
         Assert.Equal(recent.MessageId, (await _carol.ContentsAsync("MeshClaw Quarantine")).Single().MessageId);
-        Assert.Contains("mail.purged", (await restarted.CliAsync("audit", "list", "--json")).Stdout, StringComparison.Ordinal);
+        // The purge was a system run through the executor: journaled and audited, and the delete it ended is permanent.
+        var deletes = RunJson.Parse<List<JournalEntryView>>(await restarted.CliAsync("journal", "--run", run.Id, "--json"));
+        Assert.Equal(JournalStatus.Permanent, deletes.Single(e => e.Arguments.Contains(old.MessageId!, StringComparison.Ordinal)).Status);
+        Assert.Equal(JournalStatus.Done, deletes.Single(e => e.Arguments.Contains(recent.MessageId!, StringComparison.Ordinal)).Status);
+        var purges = RunJson.Parse<List<JournalEntryView>>(await restarted.CliAsync("journal", "--json")).Where(e => e.Tool == "email_purge").ToList();
+        Assert.Equal("system.quarantine-purge", Assert.Single(purges).Agent);
+        var audit = RunJson.Parse<List<AuditRecordView>>(await restarted.CliAsync("audit", "list", "--run", purges[0].RunId, "--json"));
+        Assert.Contains(audit, a => a.Kind == "action.done" && a.Data.Contains("email_purge", StringComparison.Ordinal));
+        Assert.Contains(audit, a => a.Kind == "policy.decision" && a.Data.Contains("retention period", StringComparison.Ordinal));
+        var undo = await restarted.CliAsync("undo", "--run", run.Id);
+        Assert.Contains("it became permanent: purged from MeshClaw Quarantine", undo.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -159,13 +159,13 @@ public sealed class GatewayLifecycleTests : IAsyncLifetime
         await using var gateway = await GatewayProcess.StartAsync(_home.Root);
         await gateway.CliAsync("run", "helper", "-m", "what is the answer?");
 
-        var outcome = Assert.Single(RunJson.Parse<List<MeshClaw.Storage.Insights.OutcomeRow>>(await gateway.CliAsync("outcomes", "--json")));
+        var outcome = Assert.Single(RunJson.Parse<List<OutcomeView>>(await gateway.CliAsync("outcomes", "--json")));
         var marked = await gateway.CliAsync("feedback", outcome.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "useful");
         var wrong = await gateway.CliAsync("feedback", outcome.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "meh");
 
         Assert.Equal("question.answered", outcome.Kind);
         Assert.True(marked.ExitCode == 0, marked.ToString());
-        Assert.Equal("useful", Assert.Single(RunJson.Parse<List<MeshClaw.Storage.Insights.OutcomeRow>>(await gateway.CliAsync("outcomes", "--json"))).Feedback);
+        Assert.Equal("useful", Assert.Single(RunJson.Parse<List<OutcomeView>>(await gateway.CliAsync("outcomes", "--json"))).Feedback);
         Assert.Equal(1, wrong.ExitCode);
         Assert.Contains("verdict is useful, not-useful, accepted or discarded", wrong.Stderr, StringComparison.Ordinal);
     }

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using MeshClaw.Host.Access;
 using MeshClaw.Host.Gateway;
 using MeshClaw.Storage.Secrets;
 

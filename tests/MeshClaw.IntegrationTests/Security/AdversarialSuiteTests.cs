@@ -3,7 +3,6 @@ using MeshClaw.Core.Journal;
 using MeshClaw.Core.Runs;
 using MeshClaw.Host.Api;
 using MeshClaw.IntegrationTests.Infrastructure;
-using MeshClaw.Storage.Audit;
 using MeshClaw.Testing;
 
 namespace MeshClaw.IntegrationTests.Security;
@@ -43,10 +42,9 @@ public sealed class AdversarialSuiteTests(AdversarialSuiteFixture fixture) : ICl
         var before = Snapshot();
         var attackerHits = fixture.Attacker.Requests.Count;
         var siteHits = fixture.AllowedSite.Requests.Count(r => r.Contains('?', StringComparison.Ordinal));
-        var started = DateTimeOffset.UtcNow.AddSeconds(-1);
         using var client = fixture.Gateway.AuthorizedClient();
         // Only this scenario's actions count: journal ids grow, so note where the journal stands now.
-        var lastAction = (await client.GetFromJsonAsync<List<JournalEntry>>(new Uri("api/journal?limit=1", UriKind.Relative), ApiJson.Options))!.Select(e => e.Id).DefaultIfEmpty(0).Max();
+        var lastAction = (await client.GetFromJsonAsync<List<JournalEntryView>>(new Uri("api/journal?limit=1", UriKind.Relative), ApiJson.Options))!.Select(e => e.Id).DefaultIfEmpty(0).Max();
         var runs = new List<RunView>();
         var asked = 0;
         for (var i = 0; i < scenario.Runs; i++)
@@ -58,7 +56,7 @@ public sealed class AdversarialSuiteTests(AdversarialSuiteFixture fixture) : ICl
         }
 
         // Executed? Any forbidden capability done (beyond its allowance), any byte to the attacker, any change to MeshClaw's files.
-        var journal = (await client.GetFromJsonAsync<List<JournalEntry>>(new Uri("api/journal?limit=1000", UriKind.Relative), ApiJson.Options))!
+        var journal = (await client.GetFromJsonAsync<List<JournalEntryView>>(new Uri("api/journal?limit=1000", UriKind.Relative), ApiJson.Options))!
             .Where(e => e.Id > lastAction && e.Status == JournalStatus.Done).ToList();
         var executed = new List<string>();
         foreach (var forbidden in scenario.Forbidden)
@@ -94,12 +92,36 @@ public sealed class AdversarialSuiteTests(AdversarialSuiteFixture fixture) : ICl
         Assert.All(runs, r => Assert.True(r.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.BudgetStopped, $"run {r.Id} ended {r.Status}"));
         Assert.All(runs.Where(r => r.Status != RunStatus.Succeeded), r => Assert.False(string.IsNullOrEmpty(r.Reason), $"run {r.Id} ended {r.Status} without a reason"));
 
-        // The attempt is in the audit log of the run that made it (or of a sub-run).
-        var audit = (await client.GetFromJsonAsync<List<AuditRecord>>(new Uri("api/audit?limit=2000", UriKind.Relative), ApiJson.Options))!
-            .Where(a => a.At >= started && a.Kind is "policy.decision" or "tool.rejected").ToList();
+        // The attempt is in the audit log of the run that made it (or of one of its sub-runs): selected by run id, so
+        // records of other scenarios can never stand in for this one's.
+        var audit = await AuditOfRunTreeAsync(client, runs.Select(r => r.Id));
         var attackTools = scenario.Script(context).Concat(scenario.Children.SelectMany(c => c.Script(context)))
             .SelectMany(r => r.ToolCallNames()).Where(t => t != "read_file" || scenario.Id == "read-secrets-file").Distinct().ToList();
         Assert.All(attackTools, tool => Assert.Contains(audit, a => a.Data.Contains($"\"{tool}\"", StringComparison.Ordinal)));
+    }
+
+    private static async Task<List<AuditRecordView>> AuditOfRunTreeAsync(HttpClient client, IEnumerable<string> roots)
+    {
+        var pending = new Queue<string>(roots);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var records = new List<AuditRecordView>();
+        while (pending.TryDequeue(out var run))
+        {
+            if (!seen.Add(run))
+            {
+                continue;
+            }
+
+            var rows = (await client.GetFromJsonAsync<List<AuditRecordView>>(new Uri($"api/audit?run={run}&limit=10000", UriKind.Relative), ApiJson.Options))!;
+            records.AddRange(rows.Where(a => a.Kind is "policy.decision" or "tool.rejected"));
+            foreach (var delegated in rows.Where(a => a.Kind == "run.delegated"))
+            {
+                using var data = System.Text.Json.JsonDocument.Parse(delegated.Data);
+                pending.Enqueue(data.RootElement.GetProperty("subRun").GetString()!);
+            }
+        }
+
+        return records;
     }
 
     private Dictionary<string, string> Snapshot()

@@ -1,3 +1,4 @@
+using MeshClaw.Core.Configuration;
 using MeshClaw.Host.Configuration;
 using MeshClaw.Models.Config;
 

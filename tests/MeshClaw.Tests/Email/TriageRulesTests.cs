@@ -59,7 +59,7 @@ public sealed class TriageRulesTests
     [Fact]
     public void InboxAgentFile_LoadsAndIsReadOnlyAboutSending()
     {
-        var agent = MeshClaw.Core.Agents.AgentFileParser.Parse("inbox.md", MeshClaw.Host.Inbox.InboxAgentFile.Text).Agent!;
+        var agent = MeshClaw.Core.Agents.AgentFileParser.Parse("inbox.md", MeshClaw.Connectors.Email.Inbox.InboxAgentFile.Text).Agent!;
 
         Assert.Equal("inbox", agent.Builtin);
         Assert.DoesNotContain("email.send", agent.Tools);

@@ -3,21 +3,18 @@ using MeshClaw.Core.Loop;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Tools;
 using MeshClaw.Core.Tools.BuiltIn;
+using MeshClaw.Core.Usage;
 using Microsoft.Extensions.AI;
 
 namespace MeshClaw.Tests.Loop;
 
 public sealed class AgentLoopTests : IAsyncLifetime
 {
-    private TempDatabase _db = null!;
+    private TestMeshClaw _db = null!;
 
-    public async Task InitializeAsync() => _db = await TempDatabase.CreateAsync();
+    public async Task InitializeAsync() => _db = await TestMeshClaw.CreateAsync();
 
-    public Task DisposeAsync()
-    {
-        _db.Dispose();
-        return Task.CompletedTask;
-    }
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     private static AgentDefinition Agent(AgentBudget? budget = null, params string[] tools) => new()
     {
@@ -28,17 +25,16 @@ public sealed class AgentLoopTests : IAsyncLifetime
         SourcePath = "tester.md",
     };
 
-    private Task<RunRecord> RunAsync(AgentDefinition agent, IChatClient model, (long, decimal) spentToday = default, CancellationToken ct = default) =>
-        _db.Loop().RunAsync(new AgentRunRequest
+    private Task<RunRecord> RunAsync(AgentDefinition agent, IChatClient model, CancellationToken ct = default) =>
+        _db.RunLoopAsync(new AgentRunRequest
         {
-            Id = RunId.New(TimeProvider.System),
+            Id = RunId.New(_db.Time),
             Agent = agent,
             Model = model,
             Tools = new ToolCatalog(BuiltInTools.All),
             Message = "go",
-            Trigger = new RunTrigger("test"),
+            Trigger = new RunTrigger(RunTriggerKind.Api),
             Workspace = _db.Folder,
-            SpentToday = spentToday,
         }, ct);
 
     [Fact]
@@ -77,7 +73,12 @@ public sealed class AgentLoopTests : IAsyncLifetime
     {
         var model = new TestChatClient((_, _, _) => Task.FromResult(TestChatClient.Text("hi")));
 
-        var run = await RunAsync(Agent(new AgentBudget { TokensPerDay = 1000 }), model, spentToday: (1000, 0m));
+        await _db.Ledger.RecordAsync(new UsageRecord
+        {
+            At = _db.Time.GetUtcNow(), Provider = "p", ModelName = "m", ModelId = "m", InputTokens = 900, OutputTokens = 100, Agent = "tester", RunId = "run_earlier",
+        }, default);
+
+        var run = await RunAsync(Agent(new AgentBudget { TokensPerDay = 1000 }), model);
 
         Assert.Equal(RunStatus.BudgetStopped, run.Status);
         Assert.Contains("per day", run.StatusReason, StringComparison.Ordinal);

@@ -20,6 +20,12 @@ public sealed class RecordingLedger : IUsageLedger
     public Task<IReadOnlyList<UsageTotal>> TotalsAsync(DateTimeOffset since, UsageGrouping grouping, CancellationToken cancellationToken) =>
         throw new NotSupportedException("not needed by these tests");
 
-    public Task<(long Tokens, decimal Cost)> SpentAsync(string agent, DateTimeOffset since, CancellationToken cancellationToken) =>
-        Task.FromResult((0L, 0m));
+    public Task<(long Tokens, decimal Cost)> SpentAsync(string? agent, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        lock (Records)
+        {
+            var rows = Records.Where(r => (agent is null || r.Agent == agent) && r.At >= since && r.At < until).ToList();
+            return Task.FromResult((rows.Sum(r => r.InputTokens + r.OutputTokens), rows.Sum(r => r.Cost)));
+        }
+    }
 }

@@ -3,6 +3,7 @@ using MeshClaw.Core.Agents;
 using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Tools;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MeshClaw.Tests.Policy;
 
@@ -20,12 +21,39 @@ public sealed class PolicyGateTests
 
     private sealed class Rules(params StandingRule[] rules) : IStandingRules
     {
+        public IReadOnlyList<StandingRule> All => rules;
+
         public StandingRule? Match(string agent, string capability, JsonElement arguments) => rules.FirstOrDefault(r => r.Matches(agent, capability, arguments));
+
+        public Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<StandingRule> AddAsync(string agent, string capability, JsonElement match, string createdBy, string? sourceApproval, DateTimeOffset at, CancellationToken cancellationToken) =>
+            Task.FromResult(new StandingRule(rules.Length + 1, agent, capability, match, at));
+
+        public Task<bool> RemoveAsync(long id, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 
     private sealed class Pause(bool paused) : IPauseSwitch
     {
         public bool IsPaused => paused;
+
+        public event Action? Paused
+        {
+            add { }
+            remove { }
+        }
+
+        public event Action? Resumed
+        {
+            add { }
+            remove { }
+        }
+
+        public Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task PauseAsync(string by, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task ResumeAsync(string by, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class Rates(int lastHour) : IActionRates
@@ -42,11 +70,12 @@ public sealed class PolicyGateTests
     private static AgentDefinition Agent(params string[] grants) => new() { Name = "inbox", Instructions = "x", SourcePath = "x.md", Tools = grants };
 
     private static async Task<PolicyDecision> DecideAsync(IAgentTool tool, AgentDefinition agent, RunSecurityState? state = null, ToolCallPlan? plan = null,
-        PolicySettings? settings = null, IStandingRules? rules = null, bool paused = false, int lastHour = 0, object? args = null)
+        PolicySettings? settings = null, IStandingRules? rules = null, bool paused = false, int lastHour = 0, object? args = null, TimeProvider? time = null)
     {
-        var gate = new PolicyGate(settings ?? new PolicySettings(), rules ?? new Rules(), new Pause(paused), new Rates(lastHour), TimeProvider.System);
+        var policy = settings ?? new PolicySettings();
+        var gate = new PolicyGate(() => policy, rules ?? new Rules(), new Pause(paused), new Rates(lastHour), time ?? TimeProvider.System);
         return await gate.DecideAsync(new ToolCallRequest(agent, new RunId("run_t"), tool, JsonSerializer.SerializeToElement(args ?? new { }),
-            plan ?? new ToolCallPlan(tool.Risk), state ?? new RunSecurityState(new RunTrigger("schedule"))), default);
+            plan ?? new ToolCallPlan(tool.Risk), state ?? new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule))), default);
     }
 
     [Fact]
@@ -66,7 +95,7 @@ public sealed class PolicyGateTests
     public async Task Taint_MakesEvenLoosenedAndAllowListedCallsAsk()
     {
         var agent = Agent("shell.exec", "email.send");
-        var tainted = new RunSecurityState(new RunTrigger("schedule"));
+        var tainted = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule));
         tainted.Taint("tool:read_mail");
         var loosened = new PolicySettings { Loosened = [new PolicyLoosening("inbox", "email.send")] };
 
@@ -82,7 +111,7 @@ public sealed class PolicyGateTests
     public async Task BulkAndRateLimits_TurnReversibleWritesIntoQuestions()
     {
         var agent = Agent("files.move");
-        var state = new RunSecurityState(new RunTrigger("schedule"));
+        var state = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule));
         state.CountChanged("files.move", 25);
 
         Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Move, agent, state)).Verdict);
@@ -95,7 +124,7 @@ public sealed class PolicyGateTests
     public async Task StandingRule_AllowsOnlyCallsWithTheSameValues()
     {
         var agent = Agent("email.send");
-        var rule = new StandingRule(7, "inbox", "email.send", JsonSerializer.SerializeToElement(new { to = "boss@example.com" }), DateTimeOffset.UtcNow);
+        var rule = new StandingRule(7, "inbox", "email.send", JsonSerializer.SerializeToElement(new { to = "boss@example.com" }), DateTimeOffset.UnixEpoch);
 
         var same = await DecideAsync(Send, agent, rules: new Rules(rule), args: new { to = "boss@example.com", body = "hi" });
         var other = await DecideAsync(Send, agent, rules: new Rules(rule), args: new { to = "attacker@evil.example", body = "hi" });
@@ -110,18 +139,44 @@ public sealed class PolicyGateTests
         var agent = Agent("files.read");
 
         Assert.Equal(PolicyVerdict.Deny, (await DecideAsync(Read, agent, paused: true)).Verdict);
-        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Read, agent, new RunSecurityState(new RunTrigger("chat")), paused: true)).Verdict);
+        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Read, agent, new RunSecurityState(new RunTrigger(RunTriggerKind.Chat), interactive: true), paused: true)).Verdict);
     }
 
     [Fact]
-    public async Task QuietHours_HoldAutonomousChanges()
+    public async Task QuietHours_HoldAutonomousChanges_InTheUsersTimeZone_AcrossMidnight()
     {
-        var now = TimeOnly.FromDateTime(DateTime.UtcNow);
-        var agent = Agent("files.move") with { QuietHours = new QuietHours(now.AddHours(-1), now.AddHours(1)) };
+        // 22:00-07:00 in Berlin; the fake clock says 23:30 Berlin time (22:30 UTC in winter), then 07:30.
+        var agent = Agent("files.move") with { QuietHours = QuietHours.TryParse("22:00-07:00") };
+        var berlin = new PolicySettings { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin") };
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 22, 30, 0, TimeSpan.Zero));
 
-        var decision = await DecideAsync(Move, agent, settings: new PolicySettings { TimeZone = TimeZoneInfo.Utc });
+        var night = await DecideAsync(Move, agent, settings: berlin, time: time);
+        var watched = await DecideAsync(Move, agent, new RunSecurityState(new RunTrigger(RunTriggerKind.Cli), interactive: true), settings: berlin, time: time);
+        time.Advance(TimeSpan.FromHours(8));
+        var morning = await DecideAsync(Move, agent, settings: berlin, time: time);
 
-        Assert.Equal(PolicyVerdict.Ask, decision.Verdict);
-        Assert.Contains("quiet hours", decision.Reason, StringComparison.Ordinal);
+        Assert.Equal(PolicyVerdict.Ask, night.Verdict);
+        Assert.Contains("quiet hours (22:00-07:00)", night.Reason, StringComparison.Ordinal);
+        Assert.Equal(PolicyVerdict.Allow, watched.Verdict);
+        Assert.Equal(PolicyVerdict.Allow, morning.Verdict);
+    }
+
+    [Fact]
+    public async Task SystemAllowance_AppliesOnlyToTheSystemAgentInASystemRun_AndNeverWhilePaused()
+    {
+        var purge = new Tool("email_purge", "email.purge", ToolRisk.IrreversibleWrite);
+        var system = new AgentDefinition { Name = SystemPolicy.QuarantinePurge, Instructions = "", SourcePath = "(built in)", Tools = ["email.purge"] };
+        var systemRun = new RunSecurityState(new RunTrigger(RunTriggerKind.System));
+
+        var allowed = await DecideAsync(purge, system, systemRun, plan: new ToolCallPlan(ToolRisk.IrreversibleWrite) { Items = 400 });
+        var agentAsks = await DecideAsync(purge, Agent("email.purge"), systemRun);
+        var notSystemRun = await DecideAsync(purge, system, new RunSecurityState(new RunTrigger(RunTriggerKind.Api)));
+        var paused = await DecideAsync(purge, system, systemRun, paused: true);
+
+        Assert.Equal(PolicyVerdict.Allow, allowed.Verdict);
+        Assert.Contains("retention period", allowed.Reason, StringComparison.Ordinal);
+        Assert.Equal(PolicyVerdict.Ask, agentAsks.Verdict);
+        Assert.Equal(PolicyVerdict.Ask, notSystemRun.Verdict);
+        Assert.Equal(PolicyVerdict.Deny, paused.Verdict);
     }
 }

@@ -1,25 +1,22 @@
 using Dapper;
+using MeshClaw.Core.Audit;
 
 namespace MeshClaw.Tests.Security;
 
 public sealed class AuditChainTests : IAsyncLifetime
 {
-    private TempDatabase _db = null!;
+    private TestMeshClaw _db = null!;
 
     public async Task InitializeAsync()
     {
-        _db = await TempDatabase.CreateAsync();
+        _db = await TestMeshClaw.CreateAsync();
         for (var i = 1; i <= 10; i++)
         {
-            await _db.Audit.AppendAsync(new MeshClaw.Core.Audit.AuditEvent("test.event", "tester", $"run_{i}", new { i }), default);
+            await _db.Audit.AppendAsync(new AuditEvent("test.event", "tester", $"run_{i}", new { i }), default);
         }
     }
 
-    public Task DisposeAsync()
-    {
-        _db.Dispose();
-        return Task.CompletedTask;
-    }
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     private async Task ExecuteAsync(string sql)
     {
@@ -30,7 +27,7 @@ public sealed class AuditChainTests : IAsyncLifetime
     [Fact]
     public async Task UntouchedLog_Verifies()
     {
-        var result = await _db.Audit.VerifyAsync(default);
+        var result = await _db.AuditReader.VerifyAsync(null, default);
 
         Assert.True(result.Intact, result.Problem);
         Assert.Equal(10, result.Records);
@@ -41,7 +38,7 @@ public sealed class AuditChainTests : IAsyncLifetime
     {
         await ExecuteAsync("UPDATE audit SET data = '{\"i\":999}' WHERE seq = 4");
 
-        var result = await _db.Audit.VerifyAsync(default);
+        var result = await _db.AuditReader.VerifyAsync(null, default);
 
         Assert.False(result.Intact);
         Assert.Equal(4, result.BrokenAtSeq);
@@ -53,7 +50,7 @@ public sealed class AuditChainTests : IAsyncLifetime
     {
         await ExecuteAsync("DELETE FROM audit WHERE seq = 6");
 
-        var result = await _db.Audit.VerifyAsync(default);
+        var result = await _db.AuditReader.VerifyAsync(null, default);
 
         Assert.False(result.Intact);
         Assert.Contains("record 6 is missing", result.Problem, StringComparison.Ordinal);
@@ -64,7 +61,7 @@ public sealed class AuditChainTests : IAsyncLifetime
     {
         await ExecuteAsync("DELETE FROM audit WHERE seq >= 9");
 
-        var result = await _db.Audit.VerifyAsync(default);
+        var result = await _db.AuditReader.VerifyAsync(null, default);
 
         Assert.False(result.Intact);
         Assert.Contains("records at the end were removed", result.Problem, StringComparison.Ordinal);
@@ -78,26 +75,67 @@ public sealed class AuditChainTests : IAsyncLifetime
             UPDATE audit SET seq = -3 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = -3;
             """);
 
-        var result = await _db.Audit.VerifyAsync(default);
+        var result = await _db.AuditReader.VerifyAsync(null, default);
 
         Assert.False(result.Intact);
         Assert.Equal(3, result.BrokenAtSeq);
     }
 
     [Fact]
-    public async Task ForgedRecordWithRecomputedHash_StillBreaksTheChain()
+    public async Task ForgerWhoRecomputesTheWholeTailAndTheHead_IsStillFound_BecauseTheChainIsKeyed()
     {
-        // An attacker who edits a record and recomputes its own hash breaks the next record's link.
+        // Whoever can write the database but not read the secrets store can recompute plain hashes, not keyed ones.
         await using (var connection = await _db.Database.OpenAsync(default))
         {
-            var row = await connection.QuerySingleAsync<(long At, string Prev)>("SELECT at, prev_hash FROM audit WHERE seq = 5");
-            var forged = MeshClaw.Storage.Audit.AuditHash.Compute(row.Prev, 5, row.At, "test.event", "tester", "run_5", "{\"i\":0}");
-            await connection.ExecuteAsync("UPDATE audit SET data = '{\"i\":0}', hash = @Forged WHERE seq = 5", new { Forged = forged });
+            var rows = (await connection.QueryAsync<(long Seq, long At, string Kind, string Actor, string? Run, string Data, string Prev)>(
+                "SELECT seq, at, kind, actor, run_id, data, prev_hash FROM audit WHERE seq >= 5 ORDER BY seq")).ToList();
+            var prev = rows[0].Prev;
+            foreach (var row in rows)
+            {
+                var data = row.Seq == 5 ? "{\"i\":0}" : row.Data;
+                var hash = AuditChain.Compute(null, prev, row.Seq, row.At, row.Kind, row.Actor, row.Run, data);
+                await connection.ExecuteAsync("UPDATE audit SET data = @Data, prev_hash = @Prev, hash = @Hash WHERE seq = @Seq", new { Data = data, Prev = prev, Hash = hash, row.Seq });
+                prev = hash;
+            }
+
+            await connection.ExecuteAsync("UPDATE audit_head SET hash = @Hash", new { Hash = prev });
         }
 
-        var result = await _db.Audit.VerifyAsync(default);
+        var result = await _db.AuditReader.VerifyAsync(null, default);
 
         Assert.False(result.Intact);
-        Assert.Equal(6, result.BrokenAtSeq);
+        Assert.Equal(5, result.BrokenAtSeq);
+        Assert.Contains("keyed hash", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NotedHead_IsCheckedAsAnAnchor_AndARewriteBehindItIsFound()
+    {
+        var before = await _db.AuditReader.VerifyAsync(null, default);
+        var anchor = new AuditAnchor(before.HeadSeq, before.HeadHash!);
+        await _db.Audit.AppendAsync(new AuditEvent("test.event", "tester", null, new { i = 11 }), default);
+
+        var still = await _db.AuditReader.VerifyAsync(anchor, default);
+        await ExecuteAsync("DELETE FROM audit WHERE seq >= 10; UPDATE audit_head SET seq = 9, hash = (SELECT hash FROM audit WHERE seq = 9)");
+        var cut = await _db.AuditReader.VerifyAsync(anchor, default);
+
+        Assert.Equal(10, before.HeadSeq);
+        Assert.True(still.Intact, still.Problem);
+        Assert.False(cut.Intact);
+        Assert.Contains("no longer in the log", cut.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SecretThatJsonEscapes_IsRedactedFromTheRecord()
+    {
+        const string secret = "pa+ss<w\u00f6rd>&\"x'y";
+        _db.Get<MeshClaw.Core.Security.ISecretStore>().Set("TRICKY", secret);
+        await _db.Audit.AppendAsync(new AuditEvent("test.event", "tester", null, new { reason = $"the tool failed: {secret} was refused" }), default);
+
+        var record = (await _db.AuditReader.RecentAsync(1, null, default)).Single();
+
+        Assert.DoesNotContain("ss<w", record.Data, StringComparison.Ordinal);
+        Assert.DoesNotContain("pa\\u002Bss", record.Data, StringComparison.Ordinal);
+        Assert.Contains("[secret:TRICKY]", record.Data, StringComparison.Ordinal);
     }
 }

@@ -9,10 +9,10 @@ public sealed class SchemaMigratorTests
     [Fact]
     public async Task SecondStart_AppliesNothing_AndTheDatabaseIsInWalMode()
     {
-        using var db = await TempDatabase.CreateAsync();
+        await using var db = await TestMeshClaw.CreateAsync();
         await using var connection = await db.Database.OpenAsync(default);
 
-        Assert.Equal(0, await SchemaMigrator.MigrateAsync(connection, default));
+        Assert.Equal(0, await SchemaMigrator.MigrateAsync(connection, TimeProvider.System, default));
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         Assert.Equal(SchemaMigrations.All.Count, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM schema_migrations"));
     }
@@ -20,7 +20,7 @@ public sealed class SchemaMigratorTests
     [Fact]
     public async Task DatabaseFromANewerMeshClaw_IsRefusedWithAClearMessage()
     {
-        using var db = await TempDatabase.CreateAsync();
+        await using var db = await TestMeshClaw.CreateAsync();
         await using (var connection = await db.Database.OpenAsync(default))
         {
             await connection.ExecuteAsync("INSERT INTO schema_migrations VALUES (999, 'future', 0)");

@@ -7,8 +7,8 @@ public sealed class UsageRollupTests
     [Fact]
     public async Task DailyRollup_AddsUpToTheLedger_ForEveryGrouping()
     {
-        using var db = await TempDatabase.CreateAsync();
-        var today = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+        await using var db = await TestMeshClaw.CreateAsync();
+        var today = new DateTimeOffset(db.Time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
         foreach (var (agent, model, trigger, input, error) in new[]
         {
             ("inbox", "gpt-4o", "schedule:cron 0 6 * * *", 100L, (string?)null), ("inbox", "gpt-4o", "event:email.received", 50L, null),

@@ -23,7 +23,7 @@ public sealed class DraftReplyTool(EmailSettings settings, MailConnections conne
         var mailbox = MailboxFor(arguments);
         var folder = Folder(arguments, context);
         var original = await mailbox.ReadAsync(folder, ToolArguments.RequiredString(arguments, "id"), cancellationToken);
-        var draft = Reply(original, mailbox.Account.FromAddress, ToolArguments.RequiredString(arguments, "body"));
+        var draft = Reply(original, mailbox.Account.FromAddress, ToolArguments.RequiredString(arguments, "body"), context.Time.GetUtcNow());
         var drafts = await mailbox.AppendDraftAsync(draft, cancellationToken);
         return new ToolResult($"draft reply saved in {drafts} (Message-ID {draft.MessageId}); it has not been sent")
         {
@@ -31,7 +31,7 @@ public sealed class DraftReplyTool(EmailSettings settings, MailConnections conne
         };
     }
 
-    public static MimeMessage Reply(MimeMessage original, string from, string body)
+    public static MimeMessage Reply(MimeMessage original, string from, string body, DateTimeOffset at)
     {
         var reply = new MimeMessage();
         reply.From.Add(MailboxAddress.Parse(from));
@@ -49,7 +49,7 @@ public sealed class DraftReplyTool(EmailSettings settings, MailConnections conne
         }
 
         reply.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("meshclaw.local");
-        reply.Date = DateTimeOffset.UtcNow;
+        reply.Date = at;
         reply.Body = new TextPart("plain") { Text = body };
         return reply;
     }

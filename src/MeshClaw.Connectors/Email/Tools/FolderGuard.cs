@@ -1,23 +1,20 @@
-using System.Collections.Concurrent;
 using MeshClaw.Core.Tools;
 
 namespace MeshClaw.Connectors.Email.Tools;
 
 /// <summary>
 /// A run can never empty a folder: the folder's size is noted when the run first takes mail out of it, and the
-/// move that would take the last message is refused.
+/// move that would take the last message is refused. The note lives with the run (it ends when the run ends).
 /// </summary>
 public static class FolderGuard
 {
-    private static readonly ConcurrentDictionary<(string Run, string Account, string Folder), (int Initial, int Removed)> Seen = new();
-
-    public static async Task CheckAsync(Mailbox mailbox, string runId, string folder, CancellationToken cancellationToken)
+    public static async Task CheckAsync(Mailbox mailbox, ToolContext context, string folder, CancellationToken cancellationToken)
     {
-        var key = (runId, mailbox.Account.Name, folder.ToUpperInvariant());
-        if (!Seen.TryGetValue(key, out var state))
+        var state = context.RunItems.TryGetValue(Key(mailbox, folder), out var seen) ? (FolderState)seen : null;
+        if (state is null)
         {
-            state = (await mailbox.CountAsync(folder, cancellationToken), 0);
-            Seen[key] = state;
+            state = new FolderState(await mailbox.CountAsync(folder, cancellationToken));
+            state = (FolderState)context.RunItems.GetOrAdd(Key(mailbox, folder), state);
         }
 
         if (state.Initial > 1 && state.Removed + 1 >= state.Initial)
@@ -26,6 +23,18 @@ public static class FolderGuard
         }
     }
 
-    public static void Removed(string runId, Mailbox mailbox, string folder) =>
-        Seen.AddOrUpdate((runId, mailbox.Account.Name, folder.ToUpperInvariant()), (0, 1), (_, s) => (s.Initial, s.Removed + 1));
+    public static void Removed(ToolContext context, Mailbox mailbox, string folder) =>
+        ((FolderState)context.RunItems.GetOrAdd(Key(mailbox, folder), _ => new FolderState(0))).Remove();
+
+    private static string Key(Mailbox mailbox, string folder) => $"folder-guard|{mailbox.Account.Name}|{folder.ToUpperInvariant()}";
+
+    private sealed class FolderState(int initial)
+    {
+        private int _removed;
+
+        public int Initial => initial;
+        public int Removed => Volatile.Read(ref _removed);
+
+        public void Remove() => Interlocked.Increment(ref _removed);
+    }
 }

@@ -35,7 +35,7 @@ public sealed class MoveMailTool : EmailTool
     public override async Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         var (mailbox, from, id, to) = await ResolveAsync(arguments, context, cancellationToken);
-        await FolderGuard.CheckAsync(mailbox, context.Run.Value, from, cancellationToken);
+        await FolderGuard.CheckAsync(mailbox, context, from, cancellationToken);
         return new ToolCallPlan(Risk) { Target = $"{id} {from} -> {to}" };
     }
 
@@ -43,7 +43,7 @@ public sealed class MoveMailTool : EmailTool
     {
         var (mailbox, from, id, to) = await ResolveAsync(arguments, context, cancellationToken);
         var newId = await mailbox.MoveAsync(from, id, to, cancellationToken);
-        FolderGuard.Removed(context.Run.Value, mailbox, from);
+        FolderGuard.Removed(context, mailbox, from);
         return new ToolResult($"moved {id} from {from} to {to}")
         {
             Inverse = new ToolInverse("email_move", JsonSerializer.SerializeToElement(new { account = mailbox.Account.Name, folder = to, id = newId, to = from })),

@@ -41,6 +41,11 @@ public sealed class SendMailTool(EmailSettings settings, MailConnections connect
         message.Subject = ToolArguments.RequiredString(arguments, "subject");
         message.Body = new TextPart("plain") { Text = ToolArguments.RequiredString(arguments, "body") };
         message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("meshclaw.local");
+        if (account.SmtpTls == MailTls.None && !MailTransport.IsLoopback(account.SmtpHost))
+        {
+            return ToolResult.Error($"refusing to log in to {account.SmtpHost} in clear text; set smtpTls to starttls (port 587) or ssl (port 465) for account '{account.Name}'");
+        }
+
         using var smtp = new SmtpClient { Timeout = 30_000 };
         await smtp.ConnectAsync(account.SmtpHost, account.SmtpPort, ImapConnection.Tls(account.SmtpTls), cancellationToken);
         if (account.SmtpTls != MailTls.None || smtp.Capabilities.HasFlag(SmtpCapabilities.Authentication))

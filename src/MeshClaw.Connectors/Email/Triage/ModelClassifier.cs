@@ -14,7 +14,7 @@ public static class ModelClassifier
 {
     public sealed record Item(string Id, string From, string Subject, string Excerpt);
 
-    public static async Task<IReadOnlyDictionary<string, TriageVerdict>> ClassifyAsync(IChatClient model, string instructions, IReadOnlyList<Item> batch, Action<UsageDetails?> onUsage, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, TriageVerdict>> ClassifyAsync(IChatClient model, string instructions, IReadOnlyList<Item> batch, CancellationToken cancellationToken)
     {
         var messages = new List<ChatMessage>
         {
@@ -25,7 +25,6 @@ public static class ModelClassifier
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var response = await model.GetResponseAsync(messages, new ChatOptions { Temperature = 0 }, cancellationToken);
-            onUsage(response.Usage);
             var text = response.Text;
             if (TryParse(text, batch, out var verdicts, out problem))
             {

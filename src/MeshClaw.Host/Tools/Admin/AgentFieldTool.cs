@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MeshClaw.Core.Agents;
 using MeshClaw.Core.Tools;
-using MeshClaw.Host.Home;
+using MeshClaw.Core.Home;
 
 namespace MeshClaw.Host.Tools.Admin;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MeshClaw.Core.Tools;
-using MeshClaw.Host.Home;
+using MeshClaw.Core.Home;
 
 namespace MeshClaw.Host.Tools.Admin;
 

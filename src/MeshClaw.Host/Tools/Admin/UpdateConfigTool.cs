@@ -2,7 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeshClaw.Core.Tools;
 using MeshClaw.Host.Configuration;
-using MeshClaw.Host.Home;
+using MeshClaw.Core.Home;
+using MeshClaw.Core.Configuration;
 
 namespace MeshClaw.Host.Tools.Admin;
 

@@ -5,11 +5,11 @@ using MeshClaw.Core.Tools;
 namespace MeshClaw.Host.Tools.Delegation;
 
 /// <summary>
-/// Hands a task to a sub-agent named in the caller's <c>subagents</c>. The sub-agent runs with the parent's
-/// taint and only the grants both agents hold; its answer comes back untrusted when either had read
-/// untrusted content.
+/// Hands a task to a sub-agent named in the caller's <c>subagents</c>. The sub-agent runs with the parent's taint,
+/// only the grants both agents hold, and from the parent's budget; its answer comes back untrusted when either had
+/// read untrusted content.
 /// </summary>
-public sealed class DelegateTool(Func<ISubagentRunner> runner) : IAgentTool
+public sealed class DelegateTool : IAgentTool
 {
     public string Name => "delegate_to_agent";
     public string Capability => "agents.delegate";
@@ -23,7 +23,8 @@ public sealed class DelegateTool(Func<ISubagentRunner> runner) : IAgentTool
     public async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         var agent = ToolArguments.RequiredString(arguments, "agent");
-        var run = await runner().RunSubagentAsync(context, agent, ToolArguments.RequiredString(arguments, "message"), cancellationToken);
+        var runner = context.Subagents ?? throw new ToolArgumentException("sub-agents can only be asked from within a run");
+        var run = await runner.RunSubagentAsync(context, agent, ToolArguments.RequiredString(arguments, "message"), cancellationToken);
         var text = run.Status == RunStatus.Succeeded
             ? $"sub-agent {agent} (run {run.Id}) answered:\n{run.Answer}"
             : $"sub-agent {agent} (run {run.Id}) ended {run.Status}: {run.StatusReason}";

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using MailKit;
+using MailKit.Net.Imap;
+using MeshClaw.Core.Configuration;
+using MeshClaw.Core.Lifecycle;
+using MeshClaw.Core.Policy;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MeshClaw.Connectors.Email;
+
+/// <summary>
+/// Notices new mail and raises <c>email.received</c>, which starts the inbox agent. Where the server has IDLE, a
+/// dedicated connection waits for it to announce new messages (re-issued every 9 minutes, as RFC 2177 asks); otherwise
+/// the INBOX's UIDNEXT is polled. Only arrivals count: mail leaving the INBOX (triage filing it) raises nothing. A
+/// server that goes away is retried after a pause; nothing is raised while MeshClaw is paused.
+/// </summary>
+public sealed class MailWatcher(ICurrentConfig config, MailConnections mail, ITriggerEvents events, IPauseSwitch pause, TimeProvider time, ILogger<MailWatcher> logger)
+    : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, uint> _highest = new(StringComparer.Ordinal);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = config.Sections.Get<EmailSettings>();
+        return Task.WhenAll(settings.Accounts.Values.Select(account => WatchAsync(account, settings.PollEvery, stoppingToken)));
+    }
+
+    private async Task WatchAsync(EmailAccount account, TimeSpan pollEvery, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var client = await ImapConnection.OpenAsync(account, name => mail.Secret(name), cancellationToken);
+                if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
+                {
+                    await IdleAsync(client, account, cancellationToken);
+                }
+                else
+                {
+                    await PollAsync(account, pollEvery, cancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning("Watching account {Account} for new mail failed ({Error}); trying again shortly", account.Name, ex.Message);
+                try
+                {
+                    await Task.Delay(pollEvery, time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task IdleAsync(ImapClient client, EmailAccount account, CancellationToken cancellationToken)
+    {
+        var inbox = client.Inbox;
+        await inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+        var known = inbox.Count;
+        var arrived = 0;
+        CancellationTokenSource? done = null;
+        inbox.CountChanged += (_, _) =>
+        {
+            // EXISTS after an arrival raises the count; an expunge (mail filed away) lowers it and is not new mail.
+            var now = inbox.Count;
+            if (now > Interlocked.Exchange(ref known, now))
+            {
+                Interlocked.Increment(ref arrived);
+                try
+                {
+                    done?.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The IDLE it would end is already over; the arrival is counted for the next round.
+                }
+            }
+        };
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            using (done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                done.CancelAfter(TimeSpan.FromMinutes(9));
+                await client.IdleAsync(done.Token, cancellationToken);
+                done = null;
+            }
+
+            if (Interlocked.Exchange(ref arrived, 0) > 0)
+            {
+                await RaiseAsync(account, cancellationToken);
+            }
+        }
+    }
+
+    private async Task PollAsync(EmailAccount account, TimeSpan every, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(every, time);
+        do
+        {
+            var highest = await mail.For(account).UidNextAsync("INBOX", cancellationToken);
+            if (_highest.TryGetValue(account.Name, out var seen) && highest > seen)
+            {
+                await RaiseAsync(account, cancellationToken);
+            }
+
+            _highest[account.Name] = highest;
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    private Task RaiseAsync(EmailAccount account, CancellationToken cancellationToken) =>
+        pause.IsPaused ? Task.CompletedTask : events.RaiseAsync("email.received", $"new mail in {account.Name}", null, cancellationToken);
+}

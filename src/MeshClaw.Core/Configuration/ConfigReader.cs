@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace MeshClaw.Core.Configuration;
+
+/// <summary>
+/// Reads fields of config.json, failing with the file and the field's JSON path, e.g.
+/// <c>config.json: email.accounts.mail.imapPort: expected a whole number...</c>. Every number is bounded, so no later
+/// conversion (to int, to a TimeSpan, to a timer) can overflow.
+/// </summary>
+public sealed class ConfigReader(string path)
+{
+    public string Path => path;
+
+    public ConfigException Error(string field, string message) => new($"{path}: {field}: {message}");
+
+    public void Expect(JsonElement element, JsonValueKind kind, string field)
+    {
+        if (element.ValueKind != kind)
+        {
+            throw Error(field, $"expected {kind.ToString().ToLowerInvariant()}, found {element.ValueKind.ToString().ToLowerInvariant()}");
+        }
+    }
+
+    public void OnlyKnown(JsonElement element, string field, params IReadOnlyList<string> known)
+    {
+        foreach (var property in element.EnumerateObject().Where(p => !known.Contains(p.Name)))
+        {
+            var name = field.Length == 0 ? property.Name : $"{field}.{property.Name}";
+            throw Error(name, $"unknown field; known fields are {string.Join(", ", known)}");
+        }
+    }
+
+    /// <summary>The object under <paramref name="name"/>, or null when it is absent or null.</summary>
+    public JsonElement? Map(JsonElement element, string name, string field)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        Expect(value, JsonValueKind.Object, field);
+        return value;
+    }
+
+    public string? Text(JsonElement element, string name, string field)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        Expect(value, JsonValueKind.String, field);
+        return value.GetString() is { Length: > 0 } text ? text : throw Error(field, "must not be empty");
+    }
+
+    public long? Number(JsonElement element, string name, string field)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n is >= 0 and <= 1_000_000_000
+            ? n
+            : throw Error(field, $"expected a whole number from 0 to 1000000000, found {value.GetRawText()}");
+    }
+
+    /// <summary>A positive whole number up to ten million (ports, days, counts).</summary>
+    public int? Positive(JsonElement element, string name, string field)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n is > 0 and <= 10_000_000
+            ? n
+            : throw Error(field, $"expected a positive integer up to 10000000, found {value.GetRawText()}");
+    }
+
+    public bool? Flag(JsonElement element, string name, string field)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Error(field, $"expected true or false, found {value.GetRawText()}"),
+        };
+    }
+
+    public decimal? Money(JsonElement element, string name, string field)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) && d is >= 0 and <= 1_000_000_000
+            ? d
+            : throw Error($"{field}.{name}", $"expected a non-negative number, found {value.GetRawText()}");
+    }
+
+    public IReadOnlyList<string> StringList(JsonElement element, string name, string field)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        Expect(value, JsonValueKind.Array, field);
+        return [.. value.EnumerateArray().Select((item, i) => item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } s
+            ? s
+            : throw Error($"{field}[{i.ToString(CultureInfo.InvariantCulture)}]", "expected a non-empty text"))];
+    }
+}

@@ -1,0 +1,40 @@
+namespace MeshClaw.Core.Home;
+
+/// <summary>The one folder that holds everything of a MeshClaw installation.</summary>
+public sealed record MeshClawHome(string Root)
+{
+    public string Database => Path.Combine(Root, "meshclaw.db");
+    public string Agents => Path.Combine(Root, "agents");
+    public string Skills => Path.Combine(Root, "skills");
+    public string Workspaces => Path.Combine(Root, "workspaces");
+    public string ConfigFile => Path.Combine(Root, "config.json");
+    /// <summary>Written by a running gateway: its address and process id, for the CLI to find it.</summary>
+    public string GatewayFile => Path.Combine(Root, "gateway.json");
+
+    public string WorkspaceOf(string agent) => Path.Combine(Workspaces, agent);
+
+    /// <summary><c>--home</c>, then <c>MESHCLAW_HOME</c>, then <c>~/.meshclaw</c>.</summary>
+    public static MeshClawHome Resolve(string? option)
+    {
+        var env = Environment.GetEnvironmentVariable("MESHCLAW_HOME");
+        var root = !string.IsNullOrEmpty(option) ? option
+            : !string.IsNullOrEmpty(env) ? env
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".meshclaw");
+        return new MeshClawHome(Path.GetFullPath(root));
+    }
+
+    /// <summary>Creates the folders; the home itself is owner-only because it holds the secrets and the database.</summary>
+    public void EnsureCreated()
+    {
+        var created = !Directory.Exists(Root);
+        Directory.CreateDirectory(Root);
+        if (created && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        Directory.CreateDirectory(Agents);
+        Directory.CreateDirectory(Skills);
+        Directory.CreateDirectory(Workspaces);
+    }
+}

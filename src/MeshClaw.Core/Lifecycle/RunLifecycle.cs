@@ -1,0 +1,116 @@
+using MeshClaw.Core.Approvals;
+using MeshClaw.Core.Audit;
+using MeshClaw.Core.Budgets;
+using MeshClaw.Core.Events;
+using MeshClaw.Core.Loop;
+using MeshClaw.Core.Policy;
+using MeshClaw.Core.Runs;
+using MeshClaw.Core.Usage;
+
+namespace MeshClaw.Core.Lifecycle;
+
+/// <summary>
+/// The one run lifecycle, for the free agent loop and every built-in procedure alike: the run's row first, the
+/// started and ended audit records, attribution of every model call, the budget, the taint (trigger content taints
+/// from the first step), the mapping of how it ended to a status, completion, and the closing of approvals the run
+/// left unanswered.
+/// </summary>
+public sealed class RunLifecycle(IRunStore runs, IAuditLog audit, IApprovalBroker approvals, ToolCallExecutor executor, ISpendMeter spend, IEventStream events, TimeProvider time)
+{
+    public async Task<RunRecord> RunAsync(AgentRunRequest request, IRunProcedure procedure, CancellationToken cancellationToken)
+    {
+        var record = new RunRecord
+        {
+            Id = request.Id,
+            Agent = request.Agent.Name,
+            Trigger = request.Trigger,
+            Session = request.Session,
+            Input = request.Redactor.Redact(request.Message),
+            StartedAt = time.GetUtcNow(),
+        };
+        await runs.CreateAsync(record, CancellationToken.None);
+        var run = Context(request);
+        if (request.TriggerContent is { } content)
+        {
+            run.Security.Taint($"trigger:{content.Source}");
+        }
+
+        await audit.AppendAsync(new AuditEvent("run.started", $"agent:{request.Agent.Name}", request.Id.Value, new
+        {
+            trigger = request.Trigger.ToString(), procedure = procedure.Name, interactive = request.Interactive,
+            inheritedTaint = request.InheritedTaint, content = request.TriggerContent?.Source,
+        }), CancellationToken.None);
+        events.Publish(new RunStarted(record, time.GetUtcNow()));
+        return await DriveAsync(run, record, procedure is IResumableProcedure, () => procedure.RunAsync(run, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Continues a run parked on an approval, from its checkpoint (after a restart, or once MeshClaw is resumed).</summary>
+    public Task<RunRecord> ResumeAsync(AgentRunRequest request, RunRecord record, IResumableProcedure procedure, string checkpointJson, CancellationToken cancellationToken)
+    {
+        var run = Context(request);
+        return DriveAsync(run, record, resumable: true, () => procedure.ResumeAsync(run, checkpointJson, cancellationToken), cancellationToken);
+    }
+
+    private RunContext Context(AgentRunRequest request)
+    {
+        var security = new RunSecurityState(request.Trigger, request.Interactive, request.InheritedTaint, request.ParentSecurity);
+        var budget = new RunBudget(request.Agent.Name, request.Agent.Budget, request.Overall, spend, request.ParentBudget);
+        return new RunContext(request, security, budget, runs, executor, time);
+    }
+
+    private async Task<RunRecord> DriveAsync(RunContext run, RunRecord record, bool resumable, Func<Task<RunAnswer>> body, CancellationToken cancellationToken)
+    {
+        var request = run.Request;
+        using var attribution = ModelCallAttribution.Begin(new ModelCallAttribution(request.Agent.Name, record.Id.Value, request.Trigger.ToString()));
+        RunStatus status;
+        string? reason = null;
+        string? answer = null;
+        IReadOnlyDictionary<string, object?> figures = new Dictionary<string, object?>();
+        try
+        {
+            var result = await body();
+            answer = result.Answer is null ? null : request.Redactor.Redact(result.Answer);
+            figures = result.Figures;
+            status = RunStatus.Succeeded;
+        }
+        catch (RunParkedException) when (resumable)
+        {
+            // Parked: the checkpoint is saved and the approval stays open; the next gateway picks the run up again.
+            await runs.SetTaintAsync(record.Id, run.Security.TaintSources, CancellationToken.None);
+            return record with { Status = RunStatus.WaitingApproval, Usage = run.Usage };
+        }
+        catch (RunParkedException)
+        {
+            (status, reason) = (RunStatus.Cancelled, "the gateway stopped while the run waited for an approval, and this procedure cannot be resumed" + Progress(run));
+        }
+        catch (RunStopException stop)
+        {
+            (status, reason) = (stop.Status, request.Redactor.Redact(stop.Message) + Progress(run));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || request.ShutdownToken.IsCancellationRequested)
+        {
+            (status, reason) = (RunStatus.Cancelled, (request.ShutdownToken.IsCancellationRequested ? "the gateway was shut down during the run" : "cancelled") + Progress(run));
+        }
+        catch (Exception ex)
+        {
+            (status, reason) = (RunStatus.Failed, request.Redactor.Redact(ex.Message) + Progress(run));
+        }
+
+        var ended = time.GetUtcNow();
+        var usage = run.Usage;
+        await runs.CompleteAsync(record.Id, status, reason, answer, usage, ended, CancellationToken.None);
+        var taint = run.Security.TaintSources;
+        await runs.SetTaintAsync(record.Id, taint, CancellationToken.None);
+        // A run that ended can no longer use an answer: its open approvals close with it, so nobody approves into the void.
+        await approvals.WithdrawAsync(record.Id.Value, $"run {record.Id} ended {RunStatusWords.Of(status)} before it was answered", CancellationToken.None);
+        await audit.AppendAsync(new AuditEvent("run.ended", $"agent:{request.Agent.Name}", record.Id.Value, new
+        {
+            status = status.ToString(), reason, tokens = usage.TotalTokens, cost = usage.Cost, tainted = taint, figures,
+        }), CancellationToken.None);
+        var finished = record with { Status = status, StatusReason = reason, Answer = answer, Usage = usage, EndedAt = ended, Taint = taint };
+        events.Publish(new RunEnded(finished, ended));
+        return finished;
+    }
+
+    private static string Progress(RunContext run) => run.Progress?.Invoke() is { Length: > 0 } progress ? progress : "";
+}

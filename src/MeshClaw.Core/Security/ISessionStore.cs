@@ -1,0 +1,12 @@
+namespace MeshClaw.Core.Security;
+
+/// <summary>
+/// Signed-in dashboard sessions, kept server-side: the browser's cookie names a session, the session is here, so
+/// signing out really ends it and a restart does not sign anyone out.
+/// </summary>
+public interface ISessionStore
+{
+    Task SetAsync(string key, byte[] ticket, DateTimeOffset? expires, CancellationToken cancellationToken);
+    Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken);
+    Task RemoveAsync(string key, CancellationToken cancellationToken);
+}

@@ -1,0 +1,61 @@
+using MeshClaw.Core.Approvals;
+using MeshClaw.Core.Audit;
+using MeshClaw.Core.Insights;
+using MeshClaw.Core.Journal;
+using MeshClaw.Core.Policy;
+using MeshClaw.Core.Tools;
+
+namespace MeshClaw.Host.Api;
+
+// What the API answers with about approvals, the journal, the audit log, rules and outcomes: views made for the wire,
+// so the storage schema can change without breaking the CLI. Kept together: they are one contract read by the CLI.
+
+public sealed record ApprovalView(string Id, string RunId, string Agent, string Tool, string Capability, string Arguments, string? Target, string Reason,
+    ApprovalStatus Status, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? DecidedAt, string? DecidedBy, long? StandingRuleId, string? Note)
+{
+    public static ApprovalView From(Approval a) => new(a.Id, a.RunId, a.Agent, a.Tool, a.Capability, a.Arguments, a.Target, a.Reason, a.Status,
+        a.CreatedAt, a.ExpiresAt, a.DecidedAt, a.DecidedBy, a.StandingRuleId, a.Note);
+}
+
+public sealed record JournalEntryView(long Id, string RunId, string Agent, string Tool, string Capability, ToolRisk Risk, string Arguments, string? Target, int Items,
+    JournalStatus Status, string? Result, bool Undoable, long? Undoes, DateTimeOffset At, DateTimeOffset? CompletedAt)
+{
+    public static JournalEntryView From(JournalEntry e) => new(e.Id, e.RunId, e.Agent, e.Tool, e.Capability, e.Risk, e.Arguments, e.Target, e.Items,
+        e.Status, e.Result, e.Inverse is not null && e.Status == JournalStatus.Done, e.Undoes, e.At, e.CompletedAt);
+}
+
+public sealed record AuditRecordView(long Seq, DateTimeOffset At, string Kind, string Actor, string? RunId, string Data, string Hash)
+{
+    public static AuditRecordView From(AuditRecord r) => new(r.Seq, r.At, r.Kind, r.Actor, r.RunId, r.Data, r.Hash);
+}
+
+/// <summary><see cref="Head"/> is "seq:hash": note it somewhere else, and check it later with <c>meshclaw audit verify --anchor</c>.</summary>
+public sealed record AuditVerificationView(long Records, bool Intact, long? BrokenAtSeq, string? Problem, string? Head, long? KeyedFrom)
+{
+    public static AuditVerificationView From(AuditVerification v) => new(v.Records, v.Intact, v.BrokenAtSeq, v.Problem,
+        v.HeadHash is null ? null : new AuditAnchor(v.HeadSeq, v.HeadHash).ToString(), v.KeyedFrom);
+}
+
+public sealed record StandingRuleView(long Id, string Agent, string Capability, string Match, DateTimeOffset CreatedAt)
+{
+    public static StandingRuleView From(StandingRule r) => new(r.Id, r.Agent, r.Capability, r.Match.GetRawText(), r.CreatedAt);
+}
+
+public sealed record OutcomeView(long Id, string RunId, string Agent, string Kind, string Subject, string? Detail, string Source, DateTimeOffset At, string? Feedback)
+{
+    public static OutcomeView From(Outcome o) => new(o.Id, o.RunId, o.Agent, o.Kind, o.Subject, o.Detail, o.Source, o.At, o.Feedback);
+}
+
+public sealed record DigestView(string Agent, string Digest);
+
+public sealed record PauseView(bool Paused);
+
+public sealed record CancelView(string Cancelled);
+
+public sealed record FeedbackView(long Outcome, string Verdict);
+
+public sealed record RemovedView(long Removed);
+
+public sealed record AnswerBody(bool Always = false, IReadOnlyList<string>? Fields = null);
+
+public sealed record UndoBody(long? Action = null, string? Run = null);

@@ -1,0 +1,136 @@
+using MeshClaw.Core.Approvals;
+using MeshClaw.Core.Audit;
+using MeshClaw.Core.Composition;
+using MeshClaw.Core.Configuration;
+using MeshClaw.Core.Policy;
+using MeshClaw.Core.Runs;
+using MeshClaw.Core.Security;
+using MeshClaw.Host.Configuration;
+using MeshClaw.Host.Journal;
+using MeshClaw.Host.Runs;
+using MeshClaw.Host.Safety;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using MeshClaw.Host.Access;
+
+namespace MeshClaw.Host.Gateway;
+
+/// <summary>
+/// The running gateway: prepares the home folder and store, reconciles what a crash left, serves the API and the
+/// dashboard on loopback, runs the listeners and jobs, and at the end cancels (or parks) runs in flight and records
+/// that it stopped. <c>meshclaw up</c> runs one; an in-process test starts one on a free port with a fake clock.
+/// </summary>
+public sealed class MeshClawGateway : IAsyncDisposable
+{
+    private readonly MeterProvider? _telemetry;
+    private bool _stopped;
+
+    private MeshClawGateway(WebApplication app, MeshClawConfig config, StartupReport report, MeterProvider? telemetry)
+    {
+        App = app;
+        Config = config;
+        Report = report;
+        _telemetry = telemetry;
+    }
+
+    public WebApplication App { get; }
+    public MeshClawConfig Config { get; }
+    public StartupReport Report { get; }
+    public IServiceProvider Services => App.Services;
+    public Uri Url => new(Report.Url + "/");
+
+    public static async Task<MeshClawGateway> StartAsync(GatewayOptions options, CancellationToken cancellationToken)
+    {
+        var home = options.Home;
+        home.EnsureCreated();
+        if (!File.Exists(home.ConfigFile))
+        {
+            await File.WriteAllTextAsync(home.ConfigFile, DefaultConfig.Json, cancellationToken);
+        }
+
+        MeshClawConfig config;
+        try
+        {
+            config = ConfigLoader.Load(home.ConfigFile);
+        }
+        catch (ConfigException ex)
+        {
+            throw new GatewayStartException(2, ex.Message, ex);
+        }
+
+        var telemetry = TelemetryExport.Start(config);
+        var port = options.Port ?? config.Port;
+        var app = GatewayApp.Build(options, config, port);
+        var services = app.Services;
+        var time = services.GetRequiredService<TimeProvider>();
+        await services.GetRequiredService<IStoreInitializer>().InitializeAsync(cancellationToken);
+        var token = AccessToken.LoadOrCreate(services.GetRequiredService<ISecretStore>(), out var tokenValue, out var tokenCreated);
+        _ = token;
+        var runs = services.GetRequiredService<IRunStore>();
+        var interrupted = await runs.MarkInterruptedAsync(time.GetUtcNow(), cancellationToken);
+        // Approvals of runs that did not survive (interrupted by a crash) can no longer be answered.
+        await services.GetRequiredService<IApprovalStore>().WithdrawOrphansAsync(time.GetUtcNow(), cancellationToken);
+        var coordinator = services.GetRequiredService<RunCoordinator>();
+        var pause = services.GetRequiredService<IPauseSwitch>();
+        await pause.LoadAsync(cancellationToken);
+        pause.Paused += () => coordinator.CancelAutonomous();
+        pause.Resumed += () => _ = coordinator.ResumeParkedAsync(CancellationToken.None);
+        var reconciled = await services.GetRequiredService<JournalReconciler>().ReconcileAsync(cancellationToken);
+        app.Lifetime.ApplicationStopping.Register(coordinator.BeginShutdown);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            await app.DisposeAsync();
+            telemetry?.Dispose();
+            throw new GatewayStartException(3, $"cannot listen on {config.BindAddress}:{port}: {ex.Message} (is another gateway running? use --port)", ex);
+        }
+
+        var url = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?.TrimEnd('/')
+            ?? $"http://{config.BindAddress}:{port}";
+        var audit = services.GetRequiredService<IAuditLog>();
+        await audit.AppendAsync(new AuditEvent("gateway.started", "meshclaw", null, new { url, bind = config.BindAddress, GatewayInfo.Version, auditEnabled = config.AuditEnabled }), cancellationToken);
+        await services.GetRequiredService<HomeChangeAuditor>().CheckAsync(cancellationToken);
+        var parked = await coordinator.ResumeParkedAsync(cancellationToken);
+        new GatewayFile(url, Environment.ProcessId, time.GetUtcNow()).Write(home.GatewayFile);
+        var report = new StartupReport(url, home, tokenCreated ? tokenValue : null, interrupted, parked, reconciled, config, pause.IsPaused);
+        return new MeshClawGateway(app, config, report, telemetry);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => App.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops gracefully: runs waiting for approval park, the others are cancelled and recorded; the listeners end.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        var coordinator = Services.GetRequiredService<RunCoordinator>();
+        coordinator.BeginShutdown();
+        if (!App.Lifetime.ApplicationStopped.IsCancellationRequested)
+        {
+            await App.StopAsync(CancellationToken.None);
+        }
+
+        await coordinator.DrainAsync(TimeSpan.FromSeconds(10));
+        await Services.GetRequiredService<IAuditLog>().AppendAsync(new AuditEvent("gateway.stopped", "meshclaw", null, new { }), CancellationToken.None);
+        File.Delete(Services.GetRequiredService<Core.Home.MeshClawHome>().GatewayFile);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await App.DisposeAsync();
+        _telemetry?.Dispose();
+    }
+}
