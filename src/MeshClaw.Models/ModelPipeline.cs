@@ -1,3 +1,4 @@
+using MeshClaw.Core.Security;
 using System.Collections.Concurrent;
 using MeshClaw.Core.Usage;
 using MeshClaw.Models.Config;
@@ -18,7 +19,8 @@ public sealed class ModelPipeline(
     IUsageLedger ledger,
     PriceTable prices,
     TimeProvider time,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    ISecretRedactor? redactor = null)
 {
     /// <summary>The meter and activity source name of MeshClaw's model calls.</summary>
     public const string TelemetryName = "MeshClaw.Models";
@@ -74,7 +76,7 @@ public sealed class ModelPipeline(
         // GenAI metrics (token usage, operation duration) for an optional OpenTelemetry export: aggregates only,
         // message content is never recorded (EnableSensitiveData stays off).
         client = new OpenTelemetryChatClient(client, sourceName: TelemetryName);
-        client = new MeteringChatClient(client, definition, ledger, prices, time);
+        client = new MeteringChatClient(client, definition, ledger, prices, time, redactor);
         client = new TimeoutChatClient(client, name, definition.Timeout);
         return new RetryChatClient(client, name, definition.MaxRetries, TimeSpan.FromSeconds(30), time, loggers.CreateLogger<RetryChatClient>());
     }

@@ -42,7 +42,7 @@ public static class MeshClawServices
         services.AddSingleton<RedactorSource>();
         services.AddSingleton<ISecretRedactor>(sp => sp.GetRequiredService<RedactorSource>());
         services.AddSingleton(sp => new ConfigSource(home.ConfigFile, sp.GetRequiredService<ISecretStore>(), sp.GetRequiredService<IUsageLedger>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ISecretRedactor>()));
         services.AddSingleton<ICurrentConfig>(sp => sp.GetRequiredService<ConfigSource>());
         services.AddSingleton<AgentCatalogSource>();
         services.AddSingleton<HomeChangeAuditor>();

@@ -12,7 +12,7 @@ namespace MeshClaw.Host.Configuration;
 /// use, without a restart; a broken edit keeps the last good configuration and says why. Each good load is a new
 /// version, so what is built from the config (the tool catalog) is rebuilt only when it changed.
 /// </summary>
-public sealed class ConfigSource(string path, ISecretStore secrets, IUsageLedger ledger, TimeProvider time, ILoggerFactory loggers) : ICurrentConfig, IDisposable
+public sealed class ConfigSource(string path, ISecretStore secrets, IUsageLedger ledger, TimeProvider time, ILoggerFactory loggers, ISecretRedactor? redactor = null) : ICurrentConfig, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly ProviderClientFactory _providers = new(secrets, time);
@@ -44,13 +44,13 @@ public sealed class ConfigSource(string path, ISecretStore secrets, IUsageLedger
             try
             {
                 var config = ConfigLoader.Load(path);
-                _current = (config, new ModelPipeline(config.Models, _providers, ledger, config.Prices, time, loggers));
+                _current = (config, new ModelPipeline(config.Models, _providers, ledger, config.Prices, time, loggers, redactor));
                 _loadedStamp = stamp;
                 Interlocked.Increment(ref _version);
             }
             catch (Exception ex) when (_current is not null && ex is ConfigException or IOException or ArgumentException or FormatException or OverflowException)
             {
-                loggers.CreateLogger<ConfigSource>().LogError("Keeping the previous configuration: {Error}", ex.Message);
+                loggers.CreateLogger<ConfigSource>().LogError("Keeping the previous configuration: {Error}", (redactor ?? NoRedaction.Instance).Redact(ex.Message));
                 _loadedStamp = stamp;
             }
 

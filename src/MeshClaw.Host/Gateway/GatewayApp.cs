@@ -4,6 +4,7 @@ using MeshClaw.Host.Api;
 using MeshClaw.Host.Composition;
 using MeshClaw.Host.Configuration;
 using MeshClaw.Host.Dashboard;
+using MeshClaw.Host.Safety;
 using MeshClaw.Host.Scheduling;
 using MeshClaw.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -32,6 +33,7 @@ public static class GatewayApp
         }
 
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        RedactingLoggerProvider.Wrap(builder.Services);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         var meshclaw = builder.Services.AddMeshClaw(options.Home, options.Time).UseSqlite().AddModules();
         if (!config.AuditEnabled)

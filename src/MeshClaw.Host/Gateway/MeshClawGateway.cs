@@ -29,6 +29,7 @@ public sealed class MeshClawGateway : IAsyncDisposable
 {
     private readonly MeterProvider? _telemetry;
     private bool _stopped;
+    private bool _disposed;
 
     private MeshClawGateway(WebApplication app, MeshClawConfig config, StartupReport report, MeterProvider? telemetry)
     {
@@ -124,11 +125,24 @@ public sealed class MeshClawGateway : IAsyncDisposable
 
         await coordinator.DrainAsync(TimeSpan.FromSeconds(10));
         await Services.GetRequiredService<IAuditLog>().AppendAsync(new AuditEvent("gateway.stopped", "meshclaw", null, new { }), CancellationToken.None);
-        File.Delete(Services.GetRequiredService<Core.Home.MeshClawHome>().GatewayFile);
+        try
+        {
+            File.Delete(Services.GetRequiredService<Core.Home.MeshClawHome>().GatewayFile);
+        }
+        catch (IOException)
+        {
+            // The home folder went away under the gateway; there is no file left to tidy.
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await StopAsync();
         await App.DisposeAsync();
         _telemetry?.Dispose();

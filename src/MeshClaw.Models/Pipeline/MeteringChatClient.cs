@@ -1,3 +1,4 @@
+using MeshClaw.Core.Security;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using MeshClaw.Core.Usage;
@@ -11,7 +12,7 @@ namespace MeshClaw.Models.Pipeline;
 /// trigger of the current <see cref="ModelCallAttribution"/>. Fills in a local estimate when the provider
 /// reports no usage, and attaches the call's cost to the response for the loop's budget.
 /// </summary>
-public sealed class MeteringChatClient(IChatClient inner, ModelDefinition model, IUsageLedger ledger, PriceTable prices, TimeProvider time)
+public sealed class MeteringChatClient(IChatClient inner, ModelDefinition model, IUsageLedger ledger, PriceTable prices, TimeProvider time, ISecretRedactor? redactor = null)
     : DelegatingChatClient(inner)
 {
     private string Provider => model.Kind == ModelKind.Anthropic ? "anthropic" : "openai-compatible";
@@ -142,7 +143,8 @@ public sealed class MeteringChatClient(IChatClient inner, ModelDefinition model,
             Agent = attribution?.Agent,
             RunId = attribution?.RunId,
             Trigger = attribution?.Trigger,
-            Error = ex is OperationCanceledException ? "cancelled" : ex.Message,
+            // A provider's error can quote what it was sent: secrets are redacted before the ledger keeps it.
+            Error = ex is OperationCanceledException ? "cancelled" : (redactor ?? NoRedaction.Instance).Redact(ex.Message),
         }, CancellationToken.None);
     }
 

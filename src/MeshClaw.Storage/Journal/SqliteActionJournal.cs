@@ -31,7 +31,11 @@ public sealed class SqliteActionJournal(SqliteDatabase database) : IActionJourna
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE journal SET status = @Status, result = @Result, completed_at = @At, inverse_tool = @InverseTool, inverse_arguments = @InverseArguments WHERE id = @Id",
+            """
+            UPDATE journal SET status = @Status, result = @Result, completed_at = @At,
+                inverse_tool = COALESCE(@InverseTool, inverse_tool), inverse_arguments = COALESCE(@InverseArguments, inverse_arguments)
+            WHERE id = @Id
+            """,
             new
             {
                 Id = id, Status = status.ToString(), Result = result, At = at.ToUnixTimeMilliseconds(),

@@ -35,6 +35,29 @@ public sealed class RunCommandToolTests : IDisposable
     }
 
     [Fact]
+    public void BareWordThatIsALinkOutOfTheWorkspace_IsNotAllowListed_NorIsFollowingLinksWhileRecursing()
+    {
+        var outside = Directory.CreateTempSubdirectory("meshclaw-outside").FullName;
+        File.WriteAllText(Path.Combine(outside, "id_rsa"), "-----BEGIN KEY-----");
+        File.CreateSymbolicLink(Path.Combine(_workspace, "notes"), Path.Combine(outside, "id_rsa"));
+        File.WriteAllText(Path.Combine(_workspace, "plain.txt"), "fine");
+
+        try
+        {
+            Assert.False(_tool.IsAllowListed("cat notes", _workspace));
+            Assert.False(_tool.IsAllowListed("grep -R key .", _workspace));
+            Assert.False(_tool.IsAllowListed("grep -rR key", _workspace));
+            Assert.False(_tool.IsAllowListed("ls -L", _workspace));
+            Assert.True(_tool.IsAllowListed("cat plain.txt", _workspace));
+            Assert.True(_tool.IsAllowListed("grep -r key .", _workspace));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Environment_IsScrubbed()
     {
         Environment.SetEnvironmentVariable("MESHCLAW_TEST_SECRET", "should-not-leak");

@@ -13,6 +13,12 @@ public static class WorkspacePath
 
         var root = Path.GetFullPath(workspace).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
         var full = Path.GetFullPath(Path.Combine(root, relative));
+        if (full + Path.DirectorySeparatorChar == root)
+        {
+            // The workspace itself ("." or "sub/.."): inside, by definition.
+            return full;
+        }
+
         if (!full.StartsWith(root, StringComparison.Ordinal))
         {
             return null;

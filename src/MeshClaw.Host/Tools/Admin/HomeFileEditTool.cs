@@ -7,7 +7,7 @@ namespace MeshClaw.Host.Tools.Admin;
 /// <summary>
 /// Base of the tools that change MeshClaw itself by editing a file in the home folder (an agent file,
 /// config.json). The edit is validated before it lands, written atomically, and undone by restoring the
-/// file's previous content, captured when the call is planned.
+/// file's previous content, as it was when the call ran.
 /// </summary>
 public abstract class HomeFileEditTool(MeshClawHome home) : IAgentTool
 {
@@ -38,8 +38,15 @@ public abstract class HomeFileEditTool(MeshClawHome home) : IAgentTool
     public async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         var (file, content) = Edit(arguments);
-        await HomeFiles.WriteAsync(Path.Combine(home.Root, file), content, cancellationToken);
-        return new ToolResult($"updated {file}");
+        var path = Path.Combine(home.Root, file);
+        // The inverse is what this call really replaces: the file may have been edited since the call was planned.
+        var existed = File.Exists(path);
+        var previous = existed ? await File.ReadAllTextAsync(path, cancellationToken) : "";
+        await HomeFiles.WriteAsync(path, content, cancellationToken);
+        return new ToolResult($"updated {file}")
+        {
+            Inverse = new ToolInverse("restore_home_file", JsonSerializer.SerializeToElement(new { file, content = previous, existed })),
+        };
     }
 
     public async Task<ReconcileOutcome> ReconcileAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)

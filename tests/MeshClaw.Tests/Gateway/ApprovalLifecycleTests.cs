@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using MeshClaw.Core.Approvals;
+using MeshClaw.Core.Events;
+using MeshClaw.Core.Policy;
+using MeshClaw.Core.Runs;
+using MeshClaw.Host.Api;
+using MeshClaw.Host.Composition;
+using MeshClaw.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeshClaw.Tests.Gateway;
+
+/// <summary>
+/// Approvals end with their run: they expire on the (fake) clock, close when the run is cancelled, cannot be answered
+/// after either, and a parked run resumed after a restart while paused stays parked until MeshClaw is resumed.
+/// </summary>
+public sealed class ApprovalLifecycleTests : IAsyncLifetime
+{
+    private static readonly Dictionary<string, string> Agents = new() { ["worker"] = "model: main\ntools: [shell.exec, files.read]" };
+    private ScriptedModelServer _models = null!;
+
+    public async Task InitializeAsync() => _models = await ScriptedModelServer.StartAsync();
+
+    public async Task DisposeAsync() => await _models.DisposeAsync();
+
+    private void ScriptTouch(string file) =>
+        _models.For("scripted-main").Reply(ScriptedReply.ToolCall("run_command", $$"""{"command":"touch {{file}}"}""")).Reply(ScriptedReply.Text("done"));
+
+    /// <summary>Starts an autonomous run that waits for approval, and returns the approval and the run's completion.</summary>
+    private static async Task<(Approval Approval, Task<RunView> Run)> HeldRunAsync(InProcessGateway gateway)
+    {
+        using var events = gateway.Get<IEventStream>().Subscribe();
+        var run = gateway.RunAsync("worker", "make the file");
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var requested = await events.WaitForAsync<ApprovalRequested>(_ => true, limit.Token);
+        return (requested.Approval, run);
+    }
+
+    private static async Task<HttpResponseMessage> ApproveAsync(InProcessGateway gateway, string id, bool always = false)
+    {
+        using var client = gateway.ApiClient();
+        return await client.PostAsJsonAsync(new Uri($"api/approvals/{id}/approve", UriKind.Relative), new AnswerBody(always), ApiJson.Options);
+    }
+
+    [Fact]
+    public async Task UnansweredApproval_ExpiresOnTheClock_AndCannotBeApprovedAfterwards()
+    {
+        ScriptTouch("late");
+        await using var gateway = await InProcessGateway.StartAsync(_models, Agents);
+        var (approval, pending) = await HeldRunAsync(gateway);
+
+        gateway.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        var run = await pending;
+        using var late = await ApproveAsync(gateway, approval.Id);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(ApprovalStatus.Expired, (await gateway.Get<IApprovalStore>().GetAsync(approval.Id, default))!.Status);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.False(File.Exists(Path.Combine(gateway.Home.WorkspaceOf("worker"), "late")));
+    }
+
+    [Fact]
+    public async Task CancelledRun_WithdrawsItsApproval_WhichCanThenNeitherBeApprovedNorBecomeAStandingRule()
+    {
+        ScriptTouch("never");
+        await using var gateway = await InProcessGateway.StartAsync(_models, Agents);
+        var (approval, pending) = await HeldRunAsync(gateway);
+        using var client = gateway.ApiClient();
+
+        (await client.PostAsync(new Uri($"api/runs/{approval.RunId}/cancel", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        var run = await pending;
+        using var answer = await ApproveAsync(gateway, approval.Id, always: true);
+
+        Assert.Equal(RunStatus.Cancelled, run.Status);
+        var closed = (await gateway.Get<IApprovalStore>().GetAsync(approval.Id, default))!;
+        Assert.Equal(ApprovalStatus.Withdrawn, closed.Status);
+        Assert.Contains("ended cancelled", closed.Note, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+        Assert.Contains("withdrawn", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(gateway.Get<IStandingRules>().All);
+        Assert.Empty(await gateway.Get<IApprovalStore>().PendingAsync(default));
+    }
+
+    [Fact]
+    public async Task ParkedRun_ResumedAfterARestartWhilePaused_StaysParked_UntilResume()
+    {
+        ScriptTouch("after-resume");
+        var first = await InProcessGateway.StartAsync(_models, Agents);
+        var home = first.Home;
+        var (approval, _) = await HeldRunAsync(first);
+        await first.StopAsync();
+        await using (var offline = OfflineMeshClaw.Open(home))
+        {
+            // Paused while the gateway was down (as `meshclaw pause` against a stopped gateway would).
+            await offline.GetRequiredService<MeshClaw.Core.Composition.IStoreInitializer>().InitializeAsync(default);
+            await offline.GetRequiredService<IPauseSwitch>().PauseAsync("user:test", default);
+        }
+
+        var second = await InProcessGateway.StartAsync(_models, Agents, home: home);
+        using var events = second.Get<IEventStream>().Subscribe();
+        using var approved = await ApproveAsync(second, approval.Id);
+        var runs = second.Get<IRunStore>();
+        var whilePaused = (await runs.GetAsync(new RunId(approval.RunId), default))!.Run;
+
+        await second.Get<IPauseSwitch>().ResumeAsync("user:test", default);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var ended = await events.WaitForAsync<RunEnded>(e => e.Run.Id.Value == approval.RunId, limit.Token);
+
+        Assert.Equal(0, second.Gateway.Report.Parked);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal(RunStatus.WaitingApproval, whilePaused.Status);
+        Assert.Equal(RunStatus.Succeeded, ended.Run.Status);
+        Assert.True(File.Exists(Path.Combine(home.WorkspaceOf("worker"), "after-resume")), "the approved call did not run after resume");
+        await second.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(home.Root, recursive: true);
+    }
+}

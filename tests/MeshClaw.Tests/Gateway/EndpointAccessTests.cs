@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Headers;
+using MeshClaw.Host.Access;
+using MeshClaw.Testing;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+
+namespace MeshClaw.Tests.Gateway;
+
+/// <summary>Every route is behind its door's scheme; only /health and the sign-in page are open; a cookie never opens the API.</summary>
+public sealed class EndpointAccessTests : IAsyncLifetime
+{
+    private ScriptedModelServer _models = null!;
+    private InProcessGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _models = await ScriptedModelServer.StartAsync();
+        _gateway = await InProcessGateway.StartAsync(_models, new Dictionary<string, string> { ["helper"] = "tools: [time.read]" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _models.DisposeAsync();
+    }
+
+    [Fact]
+    public void EveryEndpoint_HasItsDoorsPolicy_OrIsOneOfTheThreeOpenOnes()
+    {
+        var endpoints = _gateway.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var open = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            var route = $"{string.Join(",", endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"])} /{endpoint.RoutePattern.RawText?.TrimStart('/')}";
+            if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            {
+                open.Add(route);
+                continue;
+            }
+
+            var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).Distinct().ToList();
+            var policy = Assert.Single(policies);
+            var path = endpoint.RoutePattern.RawText ?? "";
+            var expected = path.StartsWith("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/openapi", StringComparison.OrdinalIgnoreCase)
+                ? AccessSchemes.Api
+                : AccessSchemes.Dashboard;
+            Assert.True(policy == expected, $"{route} is behind '{policy}', not '{expected}'");
+        }
+
+        Assert.Equal(["GET /health", "GET /login", "POST /login"], open.Order(StringComparer.Ordinal));
+        Assert.True(endpoints.Count > 30, $"only {endpoints.Count} endpoints were found");
+    }
+
+    [Theory]
+    [InlineData("api/runs")]
+    [InlineData("API/runs")]
+    [InlineData("Api/Audit")]
+    [InlineData("api/approvals")]
+    [InlineData("openapi/v1.json")]
+    public async Task DashboardCookie_DoesNotOpenTheApi_InAnyCase(string path)
+    {
+        using var browser = await _gateway.DashboardClientAsync();
+        using var page = await browser.GetAsync(new Uri("runs", UriKind.Relative));
+        using var api = await browser.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_DoesNotOpenTheDashboard_AndTheOpenApiDocumentIsServedBehindTheToken()
+    {
+        using var client = _gateway.ApiClient();
+        using var page = await new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _gateway.Url, DefaultRequestHeaders = { Authorization = client.DefaultRequestHeaders.Authorization } }
+            .GetAsync(new Uri("runs", UriKind.Relative));
+        var document = await client.GetStringAsync(new Uri("openapi/v1.json", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Contains("\"/api/runs\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/api/approvals/{id}/approve\"", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryAnswer_CarriesTheSecurityHeaders_AndAForeignHostNameIsRefused()
+    {
+        using var client = new HttpClient { BaseAddress = _gateway.Url };
+        using var health = await client.GetAsync(new Uri("health", UriKind.Relative));
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, new Uri("health", UriKind.Relative));
+        rebound.Headers.Host = "attacker.example";
+        using var refused = await client.SendAsync(rebound);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Contains("frame-ancestors 'none'", health.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", health.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", health.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task DashboardForm_WithoutTheAntiforgeryToken_IsRefused_AndSignOutEndsTheSession()
+    {
+        using var browser = await _gateway.DashboardClientAsync();
+        using var noToken = await browser.PostAsync(new Uri("pause", UriKind.Relative), new FormUrlEncodedContent([new("x", "1")]));
+        using var forged = await browser.PostAsync(new Uri("pause", UriKind.Relative), new FormUrlEncodedContent([new(AccessServices.CsrfField, "forged")]));
+        var home = await browser.GetStringAsync(new Uri("", UriKind.Relative));
+        var token = System.Text.RegularExpressions.Regex.Match(home, $"name=\"{AccessServices.CsrfField}\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var signOut = await browser.PostAsync(new Uri("logout", UriKind.Relative), new FormUrlEncodedContent([new(AccessServices.CsrfField, token)]));
+        using var after = await browser.GetAsync(new Uri("runs", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Forbidden, noToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.False(_gateway.Get<MeshClaw.Core.Policy.IPauseSwitch>().IsPaused);
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.EndsWith("/login", after.Headers.Location?.ToString(), StringComparison.Ordinal);
+    }
+}
