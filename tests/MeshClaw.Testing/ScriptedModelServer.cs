@@ -215,7 +215,7 @@ public sealed class ScriptedModelServer : IAsyncDisposable
 
         while (reply.Kind == ScriptedReplyKind.Delay)
         {
-            await Task.Delay(reply.DelayBy, cancellationToken);
+            await (reply.Gate?.WaitAsync(cancellationToken) ?? Task.Delay(reply.DelayBy, cancellationToken));
             reply = reply.Then!;
         }
 

@@ -25,6 +25,8 @@ public sealed record ScriptedReply
 
     internal TimeSpan DelayBy { get; private init; }
 
+    internal Task? Gate { get; private init; }
+
     internal ScriptedReply? Then { get; private init; }
 
     /// <summary>A plain assistant message; finish_reason "stop" / stop_reason "end_turn".</summary>
@@ -86,6 +88,14 @@ public sealed record ScriptedReply
     {
         ArgumentNullException.ThrowIfNull(then);
         return new() { Kind = ScriptedReplyKind.Delay, DelayBy = delay, Then = then };
+    }
+
+    /// <summary>Holds the answer until the test opens the gate (a barrier, not a guess at timing), giving up when the client cancels.</summary>
+    public static ScriptedReply After(Task gate, ScriptedReply then)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        ArgumentNullException.ThrowIfNull(then);
+        return new() { Kind = ScriptedReplyKind.Delay, Gate = gate, Then = then };
     }
 
     /// <summary>

@@ -1,9 +1,9 @@
-using System.Globalization;
 using MeshClaw.Core.Approvals;
+using MeshClaw.Host.Dashboard.Slices;
+using MeshClaw.Host.Dashboard.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using static MeshClaw.Host.Dashboard.Html;
 
 namespace MeshClaw.Host.Dashboard;
 
@@ -12,14 +12,9 @@ public static class ApprovalsPage
 {
     public static void MapApprovalsPage(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/approvals", async (HttpContext http, IApprovalStore store, CancellationToken ct) =>
-        {
-            var session = DashboardPage.Session(http);
-            var body = $"<h2>Pending</h2>{Table(await store.PendingAsync(ct), session)}<h2>Recently answered</h2>{Answered(await store.RecentAsync(30, ct))}";
-            return DashboardPage.Render(http, "Approvals", body);
-        });
+        pages.MapGet("/approvals", (HttpContext http, IApprovalStore store, CancellationToken ct) => PageAsync(http, store, null, ct));
 
-        pages.MapPost("/approvals/{id}/{answer}", async (HttpContext http, string id, string answer, IApprovalBroker broker, CancellationToken ct) =>
+        pages.MapPost("/approvals/{id}/{answer}", async (HttpContext http, string id, string answer, IApprovalBroker broker, IApprovalStore store, CancellationToken ct) =>
         {
             var form = await http.Request.ReadFormAsync(ct);
             var status = answer switch { "approve" => ApprovalStatus.Approved, "deny" => ApprovalStatus.Denied, _ => (ApprovalStatus?)null };
@@ -30,25 +25,19 @@ public static class ApprovalsPage
 
             try
             {
+                // "Always allow calls like this": a standing rule that matches every argument of this call exactly.
                 await broker.AnswerAsync(id, status.Value, "user:dashboard", form["always"] == "on" ? [] : null, ct);
             }
             catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or ArgumentException)
             {
-                return DashboardPage.Render(http, "Approvals", $"<p><a href=\"/approvals\">Back to approvals</a></p>", ex.Message);
+                return await PageAsync(http, store, ex.Message, ct);
             }
 
-            return Results.Redirect("/approvals");
+            return Results.LocalRedirect("/approvals");
         });
     }
 
-    public static string Table(IReadOnlyList<Approval> pending, DashboardSession session) => Html.Table(["approval", "agent", "tool", "why it was asked", "arguments", "expires", "answer"],
-        pending.Select(a => (IReadOnlyList<string>)
-        [
-            E(a.Id), E(a.Agent), $"{E(a.Tool)}<br><small>{E(a.Capability)}</small>", E(a.Reason), $"<pre>{E(a.Arguments)}</pre>",
-            E(a.ExpiresAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
-            Form($"/approvals/{a.Id}/approve", session, "Approve") + " " + Form($"/approvals/{a.Id}/deny", session, "Deny"),
-        ]), "pending-approvals");
-
-    private static string Answered(IReadOnlyList<Approval> recent) => Html.Table(["approval", "agent", "tool", "status", "by"],
-        recent.Where(a => a.Status != ApprovalStatus.Pending).Select(a => (IReadOnlyList<string>)[E(a.Id), E(a.Agent), E(a.Tool), E(a.Status.ToString().ToLowerInvariant()), E(a.DecidedBy)]));
+    private static async Task<IResult> PageAsync(HttpContext http, IApprovalStore store, string? notice, CancellationToken ct) =>
+        await DashboardPage.RenderAsync(http, Approvals.Create(new ApprovalsView(DashboardPage.Csrf(http), await store.PendingAsync(ct),
+            [.. (await store.RecentAsync(30, ct)).Where(a => a.Status != ApprovalStatus.Pending)], notice)));
 }

@@ -1,10 +1,11 @@
-using MeshClaw.Core.Runs;
 using MeshClaw.Core.Approvals;
 using MeshClaw.Core.Insights;
+using MeshClaw.Core.Runs;
+using MeshClaw.Host.Dashboard.Slices;
+using MeshClaw.Host.Dashboard.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using static MeshClaw.Host.Dashboard.Html;
 
 namespace MeshClaw.Host.Dashboard;
 
@@ -12,20 +13,7 @@ namespace MeshClaw.Host.Dashboard;
 public static class HomePage
 {
     public static void MapHomePage(this RouteGroupBuilder pages) =>
-        pages.MapGet("/", async (HttpContext http, IApprovalStore approvals, IRunStore runs, IOutcomes outcomesStore, TimeProvider time, CancellationToken ct) =>
-        {
-            var session = DashboardPage.Session(http);
-            var pending = await approvals.PendingAsync(ct);
-            var recent = await runs.ListAsync(15, null, ct);
-            var outcomes = await outcomesStore.RecentAsync(time.GetUtcNow().AddDays(-1), 15, ct);
-            var body = $"""
-                <h2>Waiting for you ({pending.Count})</h2>
-                {ApprovalsPage.Table(pending, session)}
-                <h2>Recent runs</h2>
-                {RunsPages.Table(recent)}
-                <h2>Outcomes in the last 24 hours</h2>
-                {UsagePage.Outcomes(outcomes, session)}
-                """;
-            return DashboardPage.Render(http, "Home", body);
-        });
+        pages.MapGet("/", async (HttpContext http, IApprovalStore approvals, IRunStore runs, IOutcomes outcomes, TimeProvider time, CancellationToken ct) =>
+            await DashboardPage.RenderAsync(http, Home.Create(new HomeView(DashboardPage.Csrf(http), await approvals.PendingAsync(ct), await runs.ListAsync(15, null, ct),
+                await outcomes.RecentAsync(time.GetUtcNow().AddDays(-1), 15, ct)))));
 }

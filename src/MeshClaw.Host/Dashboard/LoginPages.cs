@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using MeshClaw.Core.Audit;
 using MeshClaw.Host.Access;
+using MeshClaw.Host.Dashboard.Slices;
+using MeshClaw.Host.Dashboard.Views;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,14 +15,15 @@ public static class LoginPages
 {
     public static void MapLoginPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/login", () => Page(null)).AllowAnonymous();
+        app.MapGet("/login", Task<IResult> (HttpContext http) => DashboardPage.RenderAsync(http, Login.Create(new LoginView(null)))).AllowAnonymous();
         app.MapPost("/login", async (HttpContext http, AccessToken token, IAuditLog audit) =>
         {
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             if (!token.Matches(form["token"].ToString().Trim()))
             {
                 await audit.AppendAsync(new AuditEvent("dashboard.sign-in-refused", "dashboard", null, new { remote = http.Connection.RemoteIpAddress?.ToString() }), CancellationToken.None);
-                return Page("That is not the access token. It was shown when MeshClaw first started; `meshclaw secrets list` shows it is stored.", StatusCodes.Status401Unauthorized);
+                return await DashboardPage.RenderAsync(http, Login.Create(new LoginView(
+                    "That is not the access token. It was shown when MeshClaw first started; `meshclaw secrets list` shows it is stored.")), StatusCodes.Status401Unauthorized);
             }
 
             var identity = new ClaimsIdentity(
@@ -38,12 +41,4 @@ public static class LoginPages
             await http.SignOutAsync(AccessSchemes.Dashboard);
             return Results.LocalRedirect("/login");
         });
-
-    private static IResult Page(string? error, int status = 200) => Results.Content(Html.Page("Sign in", $$"""
-        {{(error is null ? "" : $"<p class=\"bad\">{Html.E(error)}</p>")}}
-        <form method="post" action="/login" class="card">
-          <label>Access token <input type="password" name="token" id="token" size="60" autofocus></label>
-          <button type="submit" id="signin">Sign in</button>
-        </form>
-        """, null), "text/html; charset=utf-8", statusCode: status);
 }

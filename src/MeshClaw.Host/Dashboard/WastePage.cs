@@ -1,8 +1,9 @@
 using MeshClaw.Core.Insights;
+using MeshClaw.Host.Dashboard.Slices;
+using MeshClaw.Host.Dashboard.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using static MeshClaw.Host.Dashboard.Html;
 
 namespace MeshClaw.Host.Dashboard;
 
@@ -11,12 +12,6 @@ public static class WastePage
 {
     public static void MapWastePage(this RouteGroupBuilder pages) =>
         pages.MapGet("/waste", async (HttpContext http, IInsights insights, TimeProvider time, string? days, CancellationToken ct) =>
-        {
-            var waste = await insights.WasteAsync(DashboardPage.Since(days, time), ct);
-            var body = Html.Table(["kind", "agent", "run", "tokens", "cost", "what happened", "suggested fix"], waste.Select(w => (IReadOnlyList<string>)
-            [
-                E(w.Kind), E(w.Agent), w.RunId is null ? "" : $"<a href=\"/runs/{E(w.RunId)}\">{E(w.RunId)}</a>", Number(w.Tokens), Money(w.Cost), E(w.What), E(w.Fix),
-            ]), "waste");
-            return DashboardPage.Render(http, "Waste", $"<p>{waste.Count} finding(s) in the last {E(days ?? "30")} days.</p>{body}");
-        });
+            await DashboardPage.RenderAsync(http, Waste.Create(new WasteView(DashboardPage.Csrf(http), DashboardPage.Days(days).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                await insights.WasteAsync(DashboardPage.Since(days, time), ct)))));
 }

@@ -47,6 +47,8 @@ public static class GatewayApp
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddOpenApi();
+        // Pages carry mail subjects and names in any script: encode markup, keep letters as they are.
+        builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddHostedService<SchedulerLoop>();
         builder.Services.AddHostedService<SystemJobRunner>();
         _ = meshclaw;

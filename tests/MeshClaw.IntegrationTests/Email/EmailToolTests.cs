@@ -143,10 +143,12 @@ public sealed class EmailToolTests(MailGatewayFixture fixture) : IClassFixture<M
     {
         var first = MailFixtures.Newsletter(201);
         var second = MailFixtures.Newsletter(202);
-        await fixture.Alice.AppendAsync("INBOX", first, second);
+        // A third message stays: a run may never empty a folder, whatever other tests left in the shared INBOX.
+        await fixture.Alice.AppendAsync("INBOX", first, second, MailFixtures.Plain("keep@corp.example", "stays in the inbox", "k"));
+        var restarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         fixture.Server.For("mail-flaky")
             .Reply(ScriptedReply.ToolCall("email_move", Args(new { id = first.MessageId, to = "Newsletters" })))
-            .Reply(ScriptedReply.Delay(TimeSpan.FromSeconds(2), ScriptedReply.ToolCall("email_move", Args(new { id = second.MessageId, to = "Newsletters" }))))
+            .Reply(ScriptedReply.After(restarted.Task, ScriptedReply.ToolCall("email_move", Args(new { id = second.MessageId, to = "Newsletters" }))))
             .Reply(ScriptedReply.Text("done"));
 
         var running = fixture.Gateway.CliAsync("run", "flaky", "-m", "file both", "--json");
@@ -154,6 +156,7 @@ public sealed class EmailToolTests(MailGatewayFixture fixture) : IClassFixture<M
         await fixture.Mail.RestartImapAsync();
         fixture.Alice.Reset();
         fixture.Bob.Reset();
+        restarted.SetResult();
         var run = RunJson.Parse<RunView>(await running);
 
         Assert.True(run.Status == RunStatus.Succeeded, run.Reason);

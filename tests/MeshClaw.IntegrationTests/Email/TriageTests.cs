@@ -2,11 +2,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MailKit;
 using MeshClaw.Core.Journal;
+using MeshClaw.Core.Lifecycle;
+using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
 using MeshClaw.Host.Api;
+using MeshClaw.Host.Journal;
+using MeshClaw.Host.Runs;
 using MeshClaw.IntegrationTests.Infrastructure;
 using MeshClaw.Storage.Secrets;
 using MeshClaw.Testing;
+using MeshClaw.Testing.Gateway;
 using MeshClaw.Testing.Mail;
 using MimeKit;
 
@@ -106,44 +111,41 @@ public sealed class TriageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeletedMail_StaysInQuarantine_AndIsPurgedOnlyAfterTheRetentionPeriod()
+    public async Task DeletedMail_StaysInQuarantine_AndIsPurgedOnlyAfterTheRetentionPeriod_OnTheClock()
     {
         var old = MailFixtures.Plain("a@corp.example", "old one", "x");
         var recent = MailFixtures.Plain("b@corp.example", "recent one", "y");
-        await _carol.AppendAsync("INBOX", old, recent, MailFixtures.Plain("c@corp.example", "keeper", "z"));
-        _home.Agent("cleaner", "tools: [email.*]");
-        _server.For("triage-model")
-            .Reply(ScriptedReply.ToolCalls(("email_delete", JsonSerializer.Serialize(new { id = old.MessageId })), ("email_delete", JsonSerializer.Serialize(new { id = recent.MessageId }))))
-            .Reply(ScriptedReply.Text("deleted"));
-        var gateway = await GatewayProcess.StartAsync(_home.Root);
-        var run = RunJson.Parse<RunView>(await gateway.CliAsync("run", "cleaner", "-m", "delete those two", "--json"));
-        Assert.Equal(2, (await _carol.ContentsAsync("MeshClaw Quarantine")).Count);
-        await gateway.StopAsync();
-        await gateway.DisposeAsync();
-        await using (var connection = await new MeshClaw.Storage.Sqlite.SqliteDatabase(Path.Combine(_home.Root, "meshclaw.db")).OpenAsync(default))
-        {
-            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE journal SET at = @Old WHERE run_id = @Run AND arguments LIKE @Id",
-                new { Old = DateTimeOffset.UtcNow.AddDays(-31).ToUnixTimeMilliseconds(), Run = run.Id, Id = $"%{old.MessageId}%" });
-        }
+        await _carol.AppendAsync("INBOX", old, MailFixtures.Plain("c@corp.example", "keeper", "z"));
+        _server.For("scripted-main")
+            .Reply(ScriptedReply.ToolCall("email_delete", JsonSerializer.Serialize(new { id = old.MessageId }))).Reply(ScriptedReply.Text("deleted"))
+            .Reply(ScriptedReply.ToolCall("email_delete", JsonSerializer.Serialize(new { id = recent.MessageId }))).Reply(ScriptedReply.Text("deleted"));
+        var email = MailGatewayFixture.Account(_mail, "MAIL_CAROL");
+        email["accounts"]!["mail"]!["user"] = "carol";
+        await using var gateway = await InProcessGateway.StartAsync(_server, new Dictionary<string, string> { ["cleaner"] = "model: main\ntools: [email.*]" },
+            new JsonObject { ["email"] = email }, beforeStart: home => new FileSecretStore(home.Root).Set("MAIL_CAROL", Password));
+        var purge = gateway.Get<IEnumerable<ISystemProcedure>>().Single(p => p.Agent == SystemPolicy.QuarantinePurge);
+        var coordinator = gateway.Get<RunCoordinator>();
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        await using var restarted = await GatewayProcess.StartAsync(_home.Root);
-        var purged = await Eventually.GetAsync(async () => (await _carol.ContentsAsync("MeshClaw Quarantine")).Count == 1 ? "purged" : null,
-            TimeSpan.FromSeconds(30), "the purge at start to remove the 31-day-old message");
+        var first = await gateway.RunAsync("cleaner", "delete the old one");
+        gateway.Time.Advance(TimeSpan.FromDays(20));
+        await _carol.AppendAsync("INBOX", recent);
+        var second = await gateway.RunAsync("cleaner", "delete the recent one");
+        gateway.Time.Advance(TimeSpan.FromDays(10) + TimeSpan.FromHours(1));
+        var due = await purge.IsDueAsync(default);
+        var run = await coordinator.RunSystemAsync(purge, default);
 
-        Assert.Equal("purged", purged);
+        // Thirty days and an hour after the first delete and ten after the second: only the first is purged.
+        Assert.True(due, $"first run {first.Status} {first.Reason}: {string.Join("; ", (await gateway.Get<IActionJournal>().ForRunAsync(first.Id, default)).Select(e => $"{e.Tool} {e.Status} {e.At:u} {e.Result}"))}");
+        Assert.Equal(RunStatus.Succeeded, run!.Status);
         Assert.Equal(recent.MessageId, (await _carol.ContentsAsync("MeshClaw Quarantine")).Single().MessageId);
-        // The purge was a system run through the executor: journaled and audited, and the delete it ended is permanent.
-        var deletes = RunJson.Parse<List<JournalEntryView>>(await restarted.CliAsync("journal", "--run", run.Id, "--json"));
-        Assert.Equal(JournalStatus.Permanent, deletes.Single(e => e.Arguments.Contains(old.MessageId!, StringComparison.Ordinal)).Status);
-        Assert.Equal(JournalStatus.Done, deletes.Single(e => e.Arguments.Contains(recent.MessageId!, StringComparison.Ordinal)).Status);
-        var purges = RunJson.Parse<List<JournalEntryView>>(await restarted.CliAsync("journal", "--json")).Where(e => e.Tool == "email_purge").ToList();
-        Assert.Equal("system.quarantine-purge", Assert.Single(purges).Agent);
-        var audit = RunJson.Parse<List<AuditRecordView>>(await restarted.CliAsync("audit", "list", "--run", purges[0].RunId, "--json"));
-        Assert.Contains(audit, a => a.Kind == "action.done" && a.Data.Contains("email_purge", StringComparison.Ordinal));
-        Assert.Contains(audit, a => a.Kind == "policy.decision" && a.Data.Contains("retention period", StringComparison.Ordinal));
-        var undo = await restarted.CliAsync("undo", "--run", run.Id);
-        Assert.Contains("it became permanent: purged from MeshClaw Quarantine", undo.Stdout, StringComparison.Ordinal);
+        var journal = gateway.Get<IActionJournal>();
+        Assert.Equal(JournalStatus.Permanent, Assert.Single(await journal.ForRunAsync(first.Id, default)).Status);
+        Assert.Equal(JournalStatus.Done, Assert.Single(await journal.ForRunAsync(second.Id, default)).Status);
+        var purged = Assert.Single(await journal.ForRunAsync(run.Id.Value, default));
+        Assert.Equal(("email_purge", SystemPolicy.QuarantinePurge, JournalStatus.Done), (purged.Tool, purged.Agent, purged.Status));
+        Assert.False(await purge.IsDueAsync(default));
+        var undo = await gateway.Get<UndoService>().UndoRunAsync(first.Id, "user:test", default);
+        Assert.Contains("it became permanent: purged from MeshClaw Quarantine", Assert.Single(undo.Items).Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using MeshClaw.Core.Runs;
 using MeshClaw.Host.Api;
 using MeshClaw.Host.Composition;
 using MeshClaw.Testing;
+using MeshClaw.Testing.Gateway;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClaw.Tests.Gateway;

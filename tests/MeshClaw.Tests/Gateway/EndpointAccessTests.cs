@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using MeshClaw.Host.Access;
 using MeshClaw.Testing;
+using MeshClaw.Testing.Gateway;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 

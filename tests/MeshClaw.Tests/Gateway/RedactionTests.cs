@@ -6,6 +6,7 @@ using MeshClaw.Core.Security;
 using MeshClaw.Host.Api;
 using MeshClaw.Storage.Sqlite;
 using MeshClaw.Testing;
+using MeshClaw.Testing.Gateway;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClaw.Tests.Gateway;

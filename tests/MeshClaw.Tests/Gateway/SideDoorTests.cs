@@ -9,6 +9,7 @@ using MeshClaw.Core.Tools;
 using MeshClaw.Host.Api;
 using MeshClaw.Host.Runs;
 using MeshClaw.Testing;
+using MeshClaw.Testing.Gateway;
 
 namespace MeshClaw.Tests.Gateway;
 

@@ -6,12 +6,11 @@ using MeshClaw.Core.Security;
 using MeshClaw.Host.Access;
 using MeshClaw.Host.Api;
 using MeshClaw.Host.Gateway;
-using MeshClaw.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MeshClaw.Tests.Gateway;
+namespace MeshClaw.Testing.Gateway;
 
 /// <summary>
 /// A real gateway in this process, on a free loopback port, with a fake clock the test moves: the same composition,

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace MeshClaw.Tests.Gateway;
+namespace MeshClaw.Testing.Gateway;
 
 /// <summary>Keeps every line the gateway logs, as the console would have printed it.</summary>
 public sealed class CapturedLogs : ILoggerProvider

@@ -1,0 +1,61 @@
+using MeshClaw.Core.Approvals;
+using MeshClaw.Core.Insights;
+using MeshClaw.Core.Journal;
+using MeshClaw.Core.Modules;
+using MeshClaw.Core.Runs;
+using MeshClaw.Core.Usage;
+using MeshClaw.Models.Config;
+using Microsoft.AspNetCore.Html;
+
+namespace MeshClaw.Host.Dashboard.Views;
+
+// The dashboard's pages as typed models, complete before a slice renders (a slice cannot fail halfway).
+// Untrusted text (mail subjects, model output) is plain strings here; the slices encode every one of them.
+
+/// <summary>What every page shares: its title, a notice to show, and the form token (null on the sign-in page).</summary>
+public abstract record PageView(string Title, string? Csrf, string? Notice = null)
+{
+    public LayoutView Layout => new(Title, Csrf, Notice);
+}
+
+public sealed record LayoutView(string Title, string? Csrf, string? Notice);
+
+/// <summary>A one-button form that posts to <paramref name="Action"/> with the page's form token and hidden fields.</summary>
+public sealed record PostButton(string Action, string? Csrf, string Label, IReadOnlyList<(string Name, string Value)> Fields)
+{
+    public PostButton(string action, string? csrf, string label, params (string Name, string Value)[] fields) : this(action, csrf, label, (IReadOnlyList<(string, string)>)fields)
+    {
+    }
+}
+
+public sealed record LoginView(string? Error) : PageView("Sign in", null);
+
+public sealed record MessageView(string Title, string? Csrf, string Message) : PageView(Title, Csrf);
+
+public sealed record HomeView(string? Csrf, IReadOnlyList<Approval> Pending, IReadOnlyList<RunRecord> Recent, IReadOnlyList<Outcome> Outcomes) : PageView("Home", Csrf);
+
+public sealed record RunsView(string? Csrf, IReadOnlyList<RunRecord> Runs, string? Agent, string? Status) : PageView("Runs", Csrf);
+
+public sealed record RunView(string? Csrf, RunDetail Detail, IReadOnlyList<JournalEntry> Actions) : PageView($"Run {Detail.Run.Id}", Csrf);
+
+public sealed record ApprovalsView(string? Csrf, IReadOnlyList<Approval> Pending, IReadOnlyList<Approval> Answered, string? Notice) : PageView("Approvals", Csrf, Notice);
+
+public sealed record BudgetRow(string Who, string Limit, decimal Used, decimal Of, double WarnAt)
+{
+    public double Share => Of <= 0 ? 0 : (double)(Used / Of);
+}
+
+public sealed record UsageView(
+    string? Csrf, string Days, ValueSummary Value, HtmlString Chart, IReadOnlyList<BudgetRow> Budgets,
+    IReadOnlyList<(string Title, IReadOnlyList<UsageTotal> Totals)> Groupings, IReadOnlyList<Outcome> Outcomes) : PageView("Usage and value", Csrf);
+
+public sealed record WasteView(string? Csrf, string Days, IReadOnlyList<WasteItem> Waste) : PageView("Waste", Csrf);
+
+public sealed record AgentRow(Core.Agents.AgentDefinition Agent, string Model, RunRecord? LastRun);
+
+public sealed record AgentsView(string? Csrf, bool Paused, IReadOnlyList<AgentRow> Agents, IReadOnlyList<string> Errors, IReadOnlyList<ConnectorRow> Connectors,
+    IReadOnlyList<ModelDefinition> Models) : PageView("Agents and connectors", Csrf);
+
+public sealed record ApprovalsTableView(IReadOnlyList<Approval> Approvals, string? Csrf);
+
+public sealed record OutcomesTableView(IReadOnlyList<Outcome> Outcomes, string? Csrf);
