@@ -17,7 +17,6 @@ using MeshClaw.Host.Journal;
 using MeshClaw.Host.Modules;
 using MeshClaw.Host.Runs;
 using MeshClaw.Host.Safety;
-using MeshClaw.Host.Scheduling;
 using MeshClaw.Host.Tools;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -66,8 +65,6 @@ public static class MeshClawServices
         services.AddSingleton<ISubagentRunner>(sp => sp.GetRequiredService<RunCoordinator>());
         services.AddSingleton<UndoService>();
         services.AddSingleton<JournalReconciler>();
-        services.AddSingleton<TriggerScheduler>();
-        services.AddSingleton<ITriggerEvents>(sp => sp.GetRequiredService<TriggerScheduler>());
         services.AddSingleton<PostureDoctor>();
         return new MeshClawBuilder(services, home);
     }

@@ -16,7 +16,11 @@ public static class ConfigLoader
     private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     private static readonly string[] CoreFields =
-        ["port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "audit", "schedulerTickSeconds", "budgets", "telemetry"];
+        ["port", "bind", "timeZone", "defaultModel", "models", "prices", "policy", "audit", "budgets", "telemetry"];
+
+    // Fields older versions wrote that mean nothing now; accepted so an upgrade does not refuse a working file.
+    // schedulerTickSeconds: schedules fire on their own time since Quartz replaced the polling loop.
+    private static readonly string[] RetiredFields = ["schedulerTickSeconds"];
 
     /// <summary>Loads config.json with the sections of MeshClaw's modules.</summary>
     public static MeshClawConfig Load(string path) => Load(path, MeshClawModules.Sections);
@@ -55,7 +59,7 @@ public static class ConfigLoader
             throw at.Error("(root)", "expected a JSON object");
         }
 
-        at.OnlyKnown(root, "", [.. CoreFields, .. sections.Select(s => s.Key)]);
+        at.OnlyKnown(root, "", [.. CoreFields, .. RetiredFields, .. sections.Select(s => s.Key)]);
         var models = new Dictionary<string, ModelDefinition>(StringComparer.Ordinal);
         if (root.TryGetProperty("models", out var modelsElement) && modelsElement.ValueKind != JsonValueKind.Null)
         {
@@ -101,7 +105,6 @@ public static class ConfigLoader
             OtlpEndpoint = telemetry.Endpoint,
             TelemetryInterval = telemetry.Interval,
             BindAddress = at.Text(root, "bind", "bind") ?? "127.0.0.1",
-            SchedulerTick = TimeSpan.FromSeconds(Math.Clamp(at.Number(root, "schedulerTickSeconds", "schedulerTickSeconds") ?? 15, 1, 86_400)),
         };
     }
 

@@ -21,8 +21,6 @@ public sealed record MeshClawConfig
     /// <summary>Where to send aggregated GenAI metrics over OTLP/HTTP; null (the default) sends nothing.</summary>
     public Uri? OtlpEndpoint { get; init; }
     public TimeSpan TelemetryInterval { get; init; } = TimeSpan.FromSeconds(60);
-    /// <summary>How often schedules are checked.</summary>
-    public TimeSpan SchedulerTick { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>The audit log can be switched off only here, and doctor reports it as a high-severity finding.</summary>
     public bool AuditEnabled { get; init; } = true;
     /// <summary>Where the gateway listens; anything but loopback is flagged by doctor.</summary>

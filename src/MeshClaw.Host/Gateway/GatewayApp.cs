@@ -49,8 +49,7 @@ public static class GatewayApp
         builder.Services.AddOpenApi();
         // Pages carry mail subjects and names in any script: encode markup, keep letters as they are.
         builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
-        builder.Services.AddHostedService<SchedulerLoop>();
-        builder.Services.AddHostedService<SystemJobRunner>();
+        builder.Services.AddMeshClawScheduling(options.Home);
         _ = meshclaw;
 
         var app = builder.Build();

@@ -44,7 +44,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GotoAsync(new Uri(Gateway.BaseUrl, "login").ToString());
         await page.FillAsync("#token", Token);
         await page.ClickAsync("#signin");
-        await page.WaitForURLAsync(Gateway.BaseUrl.ToString());
+        // Asked of the browser rather than awaited as an event: WaitForURLAsync can miss the load event it subscribes to
+        // after checking (microsoft/playwright-dotnet#3364), which timed this sign-in out now and then.
+        await Assertions.Expect(page).ToHaveURLAsync(Gateway.BaseUrl.ToString());
         return page;
     }
 

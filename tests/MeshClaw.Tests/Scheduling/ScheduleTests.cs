@@ -1,0 +1,137 @@
+using System.Text.Json.Nodes;
+using MeshClaw.Core.Audit;
+using MeshClaw.Core.Events;
+using MeshClaw.Core.Lifecycle;
+using MeshClaw.Core.Policy;
+using MeshClaw.Core.Runs;
+using MeshClaw.Host.Scheduling;
+using MeshClaw.Testing;
+using MeshClaw.Testing.Gateway;
+using Microsoft.Extensions.Time.Testing;
+using Quartz;
+
+namespace MeshClaw.Tests.Scheduling;
+
+/// <summary>
+/// Schedules on Quartz with a persistent store, driven by a fake clock: cron fires in the user's time zone, a slot missed
+/// while MeshClaw was down runs once at start as a recorded catch-up, events fold into one pending run, pause holds all.
+/// </summary>
+public sealed class ScheduleTests : IAsyncLifetime
+{
+    private static readonly JsonObject Berlin = new() { ["timeZone"] = "Europe/Berlin" };
+    private static readonly Dictionary<string, string> Morning = new() { ["morning"] = "model: main\ntriggers:\n  - cron: \"0 6 * * *\"" };
+    private ScriptedModelServer _models = null!;
+
+    public async Task InitializeAsync() => _models = await ScriptedModelServer.StartAsync();
+
+    public async Task DisposeAsync() => await _models.DisposeAsync();
+
+    private static FakeTimeProvider Clock(int hour, int minute) => new(new DateTimeOffset(2026, 11, 30, hour, minute, 0, TimeSpan.Zero));
+
+    private static CancellationToken Within(int seconds = 30) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+
+    /// <summary>The next run of the agent to end: one that ended already (before the subscription) or the next event.</summary>
+    private static async Task<RunRecord> EndedRunAsync(InProcessGateway gateway, EventSubscription events, string agent, Func<RunRecord, bool>? which = null)
+    {
+        which ??= _ => true;
+        var done = (await gateway.Get<IRunStore>().ListAsync(10, agent, default)).FirstOrDefault(r => r.Status != RunStatus.Running && which(r));
+        return done ?? (await events.WaitForAsync<RunEnded>(e => e.Run.Agent == agent && which(e.Run), Within())).Run;
+    }
+
+    [Fact]
+    public async Task CronTrigger_FiresOnTheClock_InTheUsersTimeZone()
+    {
+        _models.For("scripted-main").Reply(ScriptedReply.Text("good morning"));
+        // 04:58 UTC is 05:58 in Berlin: the 06:00 run is two minutes away.
+        await using var gateway = await InProcessGateway.StartAsync(_models, Morning, Berlin, Clock(4, 58));
+        using var events = gateway.Get<IEventStream>().Subscribe();
+        await gateway.Get<ScheduleSync>().Ready.WaitAsync(Within());
+
+        gateway.Time.Advance(TimeSpan.FromMinutes(3));
+        var run = (await events.WaitForAsync<RunEnded>(e => e.Run.Agent == "morning", Within())).Run;
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal((RunTriggerKind.Schedule, "cron 0 6 * * *"), (run.Trigger.Kind, run.Trigger.Detail));
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 5, 1, 0, TimeSpan.Zero), run.StartedAt);
+    }
+
+    [Fact]
+    public async Task SlotMissedWhileMeshClawWasDown_RunsOnceAtTheNextStart_RecordedAsCaughtUp()
+    {
+        _models.For("scripted-main").Reply(ScriptedReply.Text("late but done"));
+        var first = await InProcessGateway.StartAsync(_models, Morning, Berlin, Clock(4, 0));
+        var home = first.Home;
+        await first.Get<ScheduleSync>().Ready.WaitAsync(Within());
+        await first.StopAsync();
+
+        // Back at 08:30 Berlin time: the 06:00 slot passed while nothing ran.
+        var second = await InProcessGateway.StartAsync(_models, Morning, Berlin, Clock(7, 30), home);
+        try
+        {
+            using var events = second.Get<IEventStream>().Subscribe();
+            var run = await EndedRunAsync(second, events, "morning");
+            var scheduler = await second.Get<ISchedulerFactory>().GetScheduler();
+            var trigger = (await scheduler.QueryTriggers(new TriggerQuery { Job = ScheduleSync.JobOf("morning") })).Items.Single();
+            var audit = await second.Get<IAuditReader>().RecentAsync(200, null, default);
+
+            Assert.Equal(RunStatus.Succeeded, run.Status);
+            Assert.Contains("caught up: due 2026-11-30 05:00 UTC", run.Trigger.Detail, StringComparison.Ordinal);
+            Assert.Contains(audit, a => a.Kind == "schedule.caught-up" && a.Data.Contains("morning", StringComparison.Ordinal));
+            // Once: the next slot is tomorrow's, nothing else is pending.
+            Assert.Equal(new DateTimeOffset(2026, 12, 1, 5, 0, 0, TimeSpan.Zero), trigger.NextFireTimeUtc);
+            Assert.Single(await second.Get<IRunStore>().ListAsync(10, "morning", default));
+        }
+        finally
+        {
+            await second.StopAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(home.Root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task EventsWhileTheAgentRuns_FoldIntoOneMoreRun_AndTheAgentNeverRunsTwiceAtOnce()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _models.For("scripted-main").Reply(ScriptedReply.After(release.Task, ScriptedReply.Text("first"))).Reply(ScriptedReply.Text("second")).Reply(ScriptedReply.Text("third"));
+        await using var gateway = await InProcessGateway.StartAsync(_models, new Dictionary<string, string> { ["watcher"] = "model: main\ntriggers:\n  - event: thing.happened" });
+        using var events = gateway.Get<IEventStream>().Subscribe();
+        await gateway.Get<ScheduleSync>().Ready.WaitAsync(Within());
+        var raise = gateway.Get<ITriggerEvents>();
+
+        await raise.RaiseAsync("thing.happened", "one", null, default);
+        await _models.WaitForRequestAsync(r => r.Model == "scripted-main", TimeSpan.FromSeconds(30));
+        await raise.RaiseAsync("thing.happened", "two", null, default);
+        await raise.RaiseAsync("thing.happened", "three", null, default);
+        release.SetResult();
+        var firstRun = (await events.WaitForAsync<RunEnded>(e => e.Run.Agent == "watcher", Within())).Run;
+        var secondRun = (await events.WaitForAsync<RunEnded>(e => e.Run.Agent == "watcher", Within())).Run;
+        var scheduler = await gateway.Get<ISchedulerFactory>().GetScheduler();
+        var pending = (await scheduler.QueryTriggers(new TriggerQuery { Job = ScheduleSync.JobOf("watcher") })).Items;
+
+        Assert.Equal(("first", "second"), (firstRun.Answer, secondRun.Answer));
+        Assert.True(secondRun.StartedAt >= firstRun.EndedAt, "the agent's runs overlapped");
+        Assert.Contains("thing.happened: two", secondRun.Trigger.Detail, StringComparison.Ordinal);
+        Assert.Empty(pending);
+        Assert.Equal(2, _models.For("scripted-main").RequestCount);
+    }
+
+    [Fact]
+    public async Task Pause_HoldsEverySchedule_AndResumeRunsTheMissedSlotOnce()
+    {
+        _models.For("scripted-main").Reply(ScriptedReply.Text("after the pause"));
+        await using var gateway = await InProcessGateway.StartAsync(_models, Morning, Berlin, Clock(4, 58));
+        using var events = gateway.Get<IEventStream>().Subscribe();
+        await gateway.Get<ScheduleSync>().Ready.WaitAsync(Within());
+        var pause = gateway.Get<IPauseSwitch>();
+
+        await pause.PauseAsync("user:test", default);
+        gateway.Time.Advance(TimeSpan.FromHours(2));
+        await pause.ResumeAsync("user:test", default);
+        var run = (await events.WaitForAsync<RunEnded>(e => e.Run.Agent == "morning", Within())).Run;
+
+        // Had it fired at 06:00 in spite of the pause, it would not be late.
+        Assert.Contains("caught up", run.Trigger.Detail, StringComparison.Ordinal);
+        Assert.Single(await gateway.Get<IRunStore>().ListAsync(10, "morning", default));
+    }
+}
