@@ -68,9 +68,13 @@ public sealed class MailWatcher(ICurrentConfig config, MailConnections mail, ITr
         var known = inbox.Count;
         var arrived = 0;
         CancellationTokenSource? done = null;
+        // Mail filed away (EXPUNGE) lowers the count without CountChanged: follow it down, or the next arrival, which
+        // brings the count back to where it was, would look like no change at all.
+        inbox.MessageExpunged += (_, _) => Interlocked.Exchange(ref known, inbox.Count);
+        inbox.MessagesVanished += (_, _) => Interlocked.Exchange(ref known, inbox.Count);
         inbox.CountChanged += (_, _) =>
         {
-            // EXISTS after an arrival raises the count; an expunge (mail filed away) lowers it and is not new mail.
+            // Only a count above the last one seen is new mail.
             var now = inbox.Count;
             if (now > Interlocked.Exchange(ref known, now))
             {

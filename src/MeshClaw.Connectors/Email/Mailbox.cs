@@ -21,7 +21,7 @@ public sealed class Mailbox(ImapConnection connection)
     /// <summary>Summaries of a folder's messages in UID order, from after <paramref name="afterUid"/> (for paging), at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<MailSummary>> ListAsync(string folderName, bool unreadOnly, int limit, CancellationToken cancellationToken, uint afterUid = 0) => connection.UseAsync(async client =>
     {
-        var folder = (await OpenAsync(client, folderName, FolderAccess.ReadOnly, cancellationToken))!;
+        var folder = (await OpenAsync(client, folderName, FolderAccess.ReadOnly, cancellationToken, fresh: true))!;
         var uids = await folder.SearchAsync(unreadOnly ? SearchQuery.NotSeen : SearchQuery.All, cancellationToken);
         var chosen = uids.Where(u => u.Id > afterUid).OrderBy(u => u.Id).Take(limit).ToList();
         if (chosen.Count == 0)
@@ -98,7 +98,7 @@ public sealed class Mailbox(ImapConnection connection)
 
     public Task<bool> ContainsAsync(string folderName, string id, CancellationToken cancellationToken) => connection.UseAsync(async client =>
     {
-        var folder = await OpenAsync(client, folderName, FolderAccess.ReadOnly, cancellationToken, createIfMissing: false, throwIfMissing: false);
+        var folder = await OpenAsync(client, folderName, FolderAccess.ReadOnly, cancellationToken, createIfMissing: false, throwIfMissing: false, fresh: true);
         return folder is not null && await LocateAsync(folder, id, cancellationToken) is not null;
     }, cancellationToken);
 
@@ -111,7 +111,7 @@ public sealed class Mailbox(ImapConnection connection)
     }, cancellationToken);
 
     public Task<int> CountAsync(string folderName, CancellationToken cancellationToken) => connection.UseAsync(async client =>
-        (await OpenAsync(client, folderName, FolderAccess.ReadOnly, cancellationToken))!.Count, cancellationToken);
+        (await OpenAsync(client, folderName, FolderAccess.ReadOnly, cancellationToken, fresh: true))!.Count, cancellationToken);
 
     /// <summary>Moves a message; returns the id it has in the destination (new only for mail without a Message-ID).</summary>
     public Task<string> MoveAsync(string fromName, string id, string toName, CancellationToken cancellationToken, bool createDestination = false) => connection.ChangeAsync($"the move of {id} to {toName}", async client =>
@@ -214,12 +214,21 @@ public sealed class Mailbox(ImapConnection connection)
         return exact.Count == 1 ? exact[0].UniqueId : null;
     }
 
-    private async Task<IMailFolder?> OpenAsync(ImapClient client, string name, FolderAccess access, CancellationToken cancellationToken, bool createIfMissing = false, bool throwIfMissing = true)
+    /// <param name="fresh">
+    /// For a listing or a count: a folder that stayed selected on the reused connection shows the server's view as of the
+    /// last command, so mail that arrived since is missing until a NOOP lets the server report it.
+    /// </param>
+    private async Task<IMailFolder?> OpenAsync(ImapClient client, string name, FolderAccess access, CancellationToken cancellationToken,
+        bool createIfMissing = false, bool throwIfMissing = true, bool fresh = false)
     {
         var folder = await GetFolderAsync(client, name, cancellationToken, createIfMissing, throwIfMissing);
         if (folder is not null && (!folder.IsOpen || (access == FolderAccess.ReadWrite && folder.Access != FolderAccess.ReadWrite)))
         {
             await folder.OpenAsync(access, cancellationToken);
+        }
+        else if (folder is not null && fresh)
+        {
+            await client.NoOpAsync(cancellationToken);
         }
 
         return folder;

@@ -33,6 +33,9 @@ public static class GatewayApp
         }
 
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The session-cookie keys sit unencrypted on purpose, in the owner-only home folder (doctor checks its mode):
+        // the framework's warning about it at every first start would only teach users to ignore warnings.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         RedactingLoggerProvider.Wrap(builder.Services);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         var meshclaw = builder.Services.AddMeshClaw(options.Home, options.Time).UseSqlite().AddModules();

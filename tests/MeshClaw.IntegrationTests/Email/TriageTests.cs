@@ -193,7 +193,7 @@ public sealed class TriageTests : IAsyncLifetime
         {
             // The client stays connected until the kill: a client that hangs up cancels its run.
             _ = client.PostAsync(new Uri("api/runs", UriKind.Relative), JsonContent(new StartRunBody("inbox", "triage", Trigger: "api")));
-            await Eventually.GetAsync(async () => (await _carol.ContentsAsync("Newsletters")).Count > 50 ? "moving" : null, TimeSpan.FromSeconds(60), "the triage to start filing");
+            await Eventually.GetAsync(async () => (await _carol.ContentsAsync("Newsletters")).Count > 0 ? "moving" : null, TimeSpan.FromSeconds(60), "the triage to start filing");
             await gateway.KillHardAsync();
         }
 
@@ -203,9 +203,18 @@ public sealed class TriageTests : IAsyncLifetime
         Assert.Equal(RunStatus.Interrupted, interrupted.Status);
         var journal = RunJson.Parse<List<JournalEntry>>(await restarted.CliAsync("journal", "--run", interrupted.Id, "--json"));
         var entry = Assert.Single(journal);
-        // Killed between the intent and its result: reconciled against the mailbox (partly moved: unknown; all moved: done).
-        Assert.Contains(entry.Status, new[] { JournalStatus.Unknown, JournalStatus.Done });
-        Assert.Contains($"action {entry.Id} (email_file_batch", restarted.Output, StringComparison.Ordinal);
+        if (restarted.Output.Contains($"action {entry.Id} (email_file_batch", StringComparison.Ordinal))
+        {
+            // Killed between the intent and its result: reconciled against the mailbox (partly moved: unknown; all moved: done).
+            Assert.Contains(entry.Status, new[] { JournalStatus.Unknown, JournalStatus.Done });
+        }
+        else
+        {
+            // The batch (ten moves of 100 on a fast loopback server) can finish before the kill lands, which then cuts the
+            // run while it records its decisions: the journal must then hold the batch's own result, not a guess.
+            Assert.Equal(JournalStatus.Done, entry.Status);
+            Assert.StartsWith("moved 1000", entry.Result, StringComparison.Ordinal);
+        }
 
         var inbox = await _carol.ContentsAsync("INBOX");
         var filed = await _carol.ContentsAsync("Newsletters");
@@ -220,7 +229,7 @@ public sealed class TriageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NewMail_StartsTheInboxAgentByItself_ThroughImapIdle()
+    public async Task NewMail_StartsTheInboxAgentByItself_ThroughImapIdle_AndFilingItStartsNothing()
     {
         var email = (JsonObject)MailGatewayFixture.Account(_mail, "MAIL_CAROL");
         email["accounts"]!["mail"]!["user"] = "carol";
@@ -232,18 +241,26 @@ public sealed class TriageTests : IAsyncLifetime
         await Eventually.GetAsync(() => Task.FromResult(_mail.Log.Contains("IDLE", StringComparison.Ordinal) || _mail.Log.Contains("Login: user=<carol>", StringComparison.Ordinal) ? "watching" : null),
             TimeSpan.FromSeconds(30), "the mail watcher to log in");
 
-        using (var smtp = new MailKit.Net.Smtp.SmtpClient())
-        {
-            await smtp.ConnectAsync(_mail.Host, _mail.SmtpPort, MailKit.Security.SecureSocketOptions.None);
-            await smtp.SendAsync(MailFixtures.Newsletter(77), MailboxAddress.Parse("news@newsletter.example"), [MailboxAddress.Parse($"carol@{MailServer.Domain}")]);
-            await smtp.DisconnectAsync(true);
-        }
-
-        var filed = await Eventually.GetAsync(async () => (await _carol.ContentsAsync("Newsletters")).Count == 1 ? "filed" : null,
+        await SendToCarolAsync(MailFixtures.Newsletter(77));
+        await Eventually.GetAsync(async () => (await _carol.ContentsAsync("Newsletters")).Count == 1 ? "filed" : null,
             TimeSpan.FromSeconds(60), "the inbox agent to notice the new mail and file the newsletter");
-        Assert.Equal("filed", filed);
+        // Filing moved the first newsletter out of the INBOX: that expunge starts nothing, and the next arrival, which
+        // brings the INBOX back to one message, is still noticed.
+        await SendToCarolAsync(MailFixtures.Newsletter(78));
+        await Eventually.GetAsync(async () => (await _carol.ContentsAsync("Newsletters")).Count == 2 ? "filed" : null,
+            TimeSpan.FromSeconds(60), "the inbox agent to notice the second mail and file it");
+
         var runs = RunJson.Parse<List<RunView>>(await gateway.CliAsync("runs", "list", "--json"));
-        Assert.Contains(runs, r => r.Agent == "inbox" && r.Trigger.StartsWith("event:email.received", StringComparison.Ordinal));
+        var byMail = runs.Where(r => r.Agent == "inbox" && r.Trigger.StartsWith("event:email.received", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, byMail.Count);
+    }
+
+    private async Task SendToCarolAsync(MimeKit.MimeMessage message)
+    {
+        using var smtp = new MailKit.Net.Smtp.SmtpClient();
+        await smtp.ConnectAsync(_mail.Host, _mail.SmtpPort, MailKit.Security.SecureSocketOptions.None);
+        await smtp.SendAsync(message, MailboxAddress.Parse("news@newsletter.example"), [MailboxAddress.Parse($"carol@{MailServer.Domain}")]);
+        await smtp.DisconnectAsync(true);
     }
 
     private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body, ApiJson.Options), System.Text.Encoding.UTF8, "application/json");
