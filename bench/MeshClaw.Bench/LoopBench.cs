@@ -115,5 +115,6 @@ public static class LoopBench
         public void Set(string name, string value) => throw new NotSupportedException();
         public bool Remove(string name) => false;
         public IReadOnlyList<string> Names() => [];
+        public long Version => 0;
     }
 }

@@ -7,4 +7,7 @@ public interface ISecretStore
     void Set(string name, string value);
     bool Remove(string name);
     IReadOnlyList<string> Names();
+
+    /// <summary>Counts the changes made through this instance, so a reader in the same process sees them at once.</summary>
+    long Version { get; }
 }

@@ -16,7 +16,7 @@ public static class AgentsPage
 {
     public static void MapAgentsPage(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/agents", async (HttpContext http, AgentCatalogSource agents, IEnumerable<IConnectorStatus> connectors, IRunStore runs, ConfigSource config,
+        pages.MapGet("/agents", async Task<IResult> (HttpContext http, AgentCatalogSource agents, IEnumerable<IConnectorStatus> connectors, IRunStore runs, ConfigSource config,
             IPauseSwitch pause, CancellationToken ct) =>
         {
             var catalog = agents.Current();
@@ -28,12 +28,12 @@ public static class AgentsPage
                 [.. catalog.Errors.Select(e => e.ToString())], [.. connectors.SelectMany(c => c.Rows(settings.Sections))], [.. settings.Models.Values])));
         });
 
-        pages.MapPost("/pause", async (IPauseSwitch pause, CancellationToken ct) =>
+        pages.MapPost("/pause", async Task<IResult> (IPauseSwitch pause, CancellationToken ct) =>
         {
             await pause.PauseAsync("user:dashboard", ct);
             return Results.LocalRedirect("/agents");
         });
-        pages.MapPost("/resume", async (IPauseSwitch pause, CancellationToken ct) =>
+        pages.MapPost("/resume", async Task<IResult> (IPauseSwitch pause, CancellationToken ct) =>
         {
             await pause.ResumeAsync("user:dashboard", ct);
             return Results.LocalRedirect("/agents");

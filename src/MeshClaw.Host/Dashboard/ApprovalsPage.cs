@@ -12,9 +12,9 @@ public static class ApprovalsPage
 {
     public static void MapApprovalsPage(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/approvals", (HttpContext http, IApprovalStore store, CancellationToken ct) => PageAsync(http, store, null, ct));
+        pages.MapGet("/approvals", Task<IResult> (HttpContext http, IApprovalStore store, CancellationToken ct) => PageAsync(http, store, null, ct));
 
-        pages.MapPost("/approvals/{id}/{answer}", async (HttpContext http, string id, string answer, IApprovalBroker broker, IApprovalStore store, CancellationToken ct) =>
+        pages.MapPost("/approvals/{id}/{answer}", async Task<IResult> (HttpContext http, string id, string answer, IApprovalBroker broker, IApprovalStore store, CancellationToken ct) =>
         {
             var form = await http.Request.ReadFormAsync(ct);
             var status = answer switch { "approve" => ApprovalStatus.Approved, "deny" => ApprovalStatus.Denied, _ => (ApprovalStatus?)null };

@@ -13,7 +13,7 @@ namespace MeshClaw.Host.Dashboard;
 public static class HomePage
 {
     public static void MapHomePage(this RouteGroupBuilder pages) =>
-        pages.MapGet("/", async (HttpContext http, IApprovalStore approvals, IRunStore runs, IOutcomes outcomes, TimeProvider time, CancellationToken ct) =>
+        pages.MapGet("/", async Task<IResult> (HttpContext http, IApprovalStore approvals, IRunStore runs, IOutcomes outcomes, TimeProvider time, CancellationToken ct) =>
             await DashboardPage.RenderAsync(http, Home.Create(new HomeView(DashboardPage.Csrf(http), await approvals.PendingAsync(ct), await runs.ListAsync(15, null, ct),
                 await outcomes.RecentAsync(time.GetUtcNow().AddDays(-1), 15, ct)))));
 }

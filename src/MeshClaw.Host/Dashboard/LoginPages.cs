@@ -16,7 +16,7 @@ public static class LoginPages
     public static void MapLoginPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/login", Task<IResult> (HttpContext http) => DashboardPage.RenderAsync(http, Login.Create(new LoginView(null)))).AllowAnonymous();
-        app.MapPost("/login", async (HttpContext http, AccessToken token, IAuditLog audit) =>
+        app.MapPost("/login", async Task<IResult> (HttpContext http, AccessToken token, IAuditLog audit) =>
         {
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             if (!token.Matches(form["token"].ToString().Trim()))
@@ -36,7 +36,7 @@ public static class LoginPages
 
     /// <summary>Sign-out is a dashboard form like any other: signed in, with the form token.</summary>
     public static void MapLogout(this RouteGroupBuilder pages) =>
-        pages.MapPost("/logout", async (HttpContext http) =>
+        pages.MapPost("/logout", async Task<IResult> (HttpContext http) =>
         {
             await http.SignOutAsync(AccessSchemes.Dashboard);
             return Results.LocalRedirect("/login");

@@ -13,7 +13,7 @@ public static class RunsPages
 {
     public static void MapRunsPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/runs", async (HttpContext http, IRunStore runs, string? agent, string? status, CancellationToken ct) =>
+        pages.MapGet("/runs", async Task<IResult> (HttpContext http, IRunStore runs, string? agent, string? status, CancellationToken ct) =>
         {
             IReadOnlyList<RunRecord> list = await runs.ListAsync(200, string.IsNullOrEmpty(agent) ? null : agent, ct);
             if (Enum.TryParse<RunStatus>(status, ignoreCase: true, out var wanted))
@@ -24,7 +24,7 @@ public static class RunsPages
             return await DashboardPage.RenderAsync(http, Slices.Runs.Create(new RunsView(DashboardPage.Csrf(http), list, agent, status)));
         });
 
-        pages.MapGet("/runs/{id}", async (HttpContext http, string id, IRunStore runs, IActionJournal journal, CancellationToken ct) =>
+        pages.MapGet("/runs/{id}", async Task<IResult> (HttpContext http, string id, IRunStore runs, IActionJournal journal, CancellationToken ct) =>
             await runs.GetAsync(new RunId(id), ct) is { } detail
                 ? await DashboardPage.RenderAsync(http, Run.Create(new Views.RunView(DashboardPage.Csrf(http), detail, await journal.ForRunAsync(id, ct))))
                 : await DashboardPage.RenderAsync(http, Message.Create(new MessageView("No such run", DashboardPage.Csrf(http), $"There is no run {id}.")), StatusCodes.Status404NotFound));

@@ -19,7 +19,7 @@ public static class UsagePage
 {
     public static void MapUsagePage(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/usage", async (HttpContext http, IUsageLedger ledger, IInsights insights, IOutcomes outcomes, ISpendMeter spend, ConfigSource config,
+        pages.MapGet("/usage", async Task<IResult> (HttpContext http, IUsageLedger ledger, IInsights insights, IOutcomes outcomes, ISpendMeter spend, ConfigSource config,
             AgentCatalogSource agents, TimeProvider time, string? days, CancellationToken ct) =>
         {
             var since = DashboardPage.Since(days, time);
@@ -36,7 +36,7 @@ public static class UsagePage
                 await BudgetsAsync(spend, config.Current().Config.Budgets, agents, ct), groupings, await outcomes.RecentAsync(since, 50, ct))));
         });
 
-        pages.MapGet("/usage.csv", async (IUsageLedger ledger, TimeProvider time, string? days, string? by, CancellationToken ct) =>
+        pages.MapGet("/usage.csv", async Task<IResult> (IUsageLedger ledger, TimeProvider time, string? days, string? by, CancellationToken ct) =>
         {
             var totals = await ledger.TotalsAsync(DashboardPage.Since(days, time), UsageGroupings.Parse(by) ?? UsageGrouping.AgentAndModel, ct);
             var csv = new StringBuilder("group,agent,model,calls,input_tokens,output_tokens,cached_tokens,reasoning_tokens,cost\n");
@@ -48,10 +48,10 @@ public static class UsagePage
             return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", "meshclaw-usage.csv");
         });
 
-        pages.MapGet("/usage.json", async (IUsageLedger ledger, TimeProvider time, string? days, string? by, CancellationToken ct) =>
+        pages.MapGet("/usage.json", async Task<IResult> (IUsageLedger ledger, TimeProvider time, string? days, string? by, CancellationToken ct) =>
             Results.Json(await ledger.TotalsAsync(DashboardPage.Since(days, time), UsageGroupings.Parse(by) ?? UsageGrouping.AgentAndModel, ct), Api.ApiJson.Options));
 
-        pages.MapPost("/outcomes/{id:long}/feedback", async (HttpContext http, long id, IOutcomes outcomes, TimeProvider time, CancellationToken ct) =>
+        pages.MapPost("/outcomes/{id:long}/feedback", async Task<IResult> (HttpContext http, long id, IOutcomes outcomes, TimeProvider time, CancellationToken ct) =>
         {
             if (OutcomeVerdicts.Parse((await http.Request.ReadFormAsync(ct))["verdict"].ToString()) is not { } verdict)
             {

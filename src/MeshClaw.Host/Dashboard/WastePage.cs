@@ -11,7 +11,7 @@ namespace MeshClaw.Host.Dashboard;
 public static class WastePage
 {
     public static void MapWastePage(this RouteGroupBuilder pages) =>
-        pages.MapGet("/waste", async (HttpContext http, IInsights insights, TimeProvider time, string? days, CancellationToken ct) =>
+        pages.MapGet("/waste", async Task<IResult> (HttpContext http, IInsights insights, TimeProvider time, string? days, CancellationToken ct) =>
             await DashboardPage.RenderAsync(http, Waste.Create(new WasteView(DashboardPage.Csrf(http), DashboardPage.Days(days).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 await insights.WasteAsync(DashboardPage.Since(days, time), ct)))));
 }

@@ -23,7 +23,8 @@ public static class SchedulingServices
                 store.ProvisionSchema();
             });
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        // No QuartzHostedService: SchedulingService creates and starts the scheduler once the gateway answers, so the
+        // job store's start-up (about 100 ms here) is off the path to a ready gateway, and shuts it down with the host.
         services.AddSingleton<ScheduleSync>();
         services.AddSingleton<ITriggerEvents, QuartzTriggerEvents>();
         services.AddHostedService<SchedulingService>();

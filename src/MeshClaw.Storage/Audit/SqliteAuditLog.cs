@@ -21,6 +21,7 @@ public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider time, I
     private readonly SemaphoreSlim _append = new(1, 1);
     private (long Seq, string Hash)? _head;
     private AuditKey? _key;
+    private AuditChain.Hasher? _hasher;
 
     public async Task AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
@@ -33,9 +34,10 @@ public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider time, I
             var (prevSeq, prevHash) = _head.Value;
             var seq = prevSeq + 1;
             _key ??= AuditKey.LoadOrCreate(secrets, seq);
+            _hasher ??= new AuditChain.Hasher(_key);
             var at = time.GetUtcNow().ToUnixTimeMilliseconds();
             var actor = redactor.Redact(auditEvent.Actor);
-            var hash = AuditChain.Compute(_key, prevHash, seq, at, auditEvent.Kind, actor, auditEvent.RunId, data);
+            var hash = _hasher.Compute(prevHash, seq, at, auditEvent.Kind, actor, auditEvent.RunId, data);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO audit (seq, at, kind, actor, run_id, data, prev_hash, hash) VALUES (@Seq, @At, @Kind, @Actor, @RunId, @Data, @PrevHash, @Hash);
@@ -60,6 +62,7 @@ public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider time, I
     public async Task<AuditVerification> VerifyAsync(AuditAnchor? anchor, CancellationToken cancellationToken)
     {
         var key = AuditKey.Load(secrets);
+        using var hasher = new AuditChain.Hasher(key);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT seq, at, kind, actor, run_id, data, prev_hash, hash FROM audit ORDER BY rowid";
@@ -86,7 +89,7 @@ public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider time, I
                     return Broken(count, seq, key, $"record {seq} does not follow record {seq - 1} (removed, reordered or replaced)");
                 }
 
-                var recomputed = AuditChain.Compute(key, prev, seq, reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5));
+                var recomputed = hasher.Compute(prev, seq, reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5));
                 if (recomputed != hash)
                 {
                     return Broken(count, seq, key, key is not null && seq >= key.KeyedFrom
@@ -124,7 +127,11 @@ public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider time, I
         return new AuditVerification(count, true, null, null) { HeadSeq = count, HeadHash = count == 0 ? null : expectedPrev, KeyedFrom = key?.KeyedFrom };
     }
 
-    public void Dispose() => _append.Dispose();
+    public void Dispose()
+    {
+        _append.Dispose();
+        _hasher?.Dispose();
+    }
 
     private static AuditVerification Broken(long count, long seq, AuditKey? key, string problem) => new(count, false, seq, problem) { KeyedFrom = key?.KeyedFrom };
 

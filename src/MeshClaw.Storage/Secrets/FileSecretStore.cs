@@ -17,6 +17,7 @@ public sealed class FileSecretStore : ISecretStore
     private readonly string _file;
     private readonly string _keyFile;
     private readonly Lock _lock = new();
+    private long _version;
 
     public FileSecretStore(string folder)
     {
@@ -72,8 +73,11 @@ public sealed class FileSecretStore : ISecretStore
 
             entries[name] = new SecretEntry(Convert.ToBase64String(nonce), Convert.ToBase64String(cipher), Convert.ToBase64String(tag));
             Write(entries);
+            Interlocked.Increment(ref _version);
         }
     }
+
+    public long Version => Interlocked.Read(ref _version);
 
     public bool Remove(string name)
     {
@@ -86,6 +90,7 @@ public sealed class FileSecretStore : ISecretStore
             }
 
             Write(entries);
+            Interlocked.Increment(ref _version);
             return true;
         }
     }

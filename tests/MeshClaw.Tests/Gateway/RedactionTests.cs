@@ -42,7 +42,7 @@ public sealed class RedactionTests : IAsyncLifetime
         config["timeZone"] = Secret;
         await File.WriteAllTextAsync(gateway.Home.ConfigFile, config.ToJsonString());
         File.SetLastWriteTimeUtc(gateway.Home.ConfigFile, DateTime.UtcNow.AddMinutes(1));
-        gateway.Get<MeshClaw.Host.Configuration.ConfigSource>().Current();
+        gateway.Get<MeshClaw.Host.Configuration.ConfigSource>().Refresh();
         using var client = gateway.ApiClient();
         var shown = await client.GetStringAsync(new Uri($"api/runs/{run.Id}", UriKind.Relative));
         var journal = await client.GetStringAsync(new Uri($"api/journal?run={run.Id}", UriKind.Relative));

@@ -15,8 +15,9 @@ namespace MeshClaw.Tests.Gateway;
 
 /// <summary>
 /// The side doors the review found are closed: the inbox procedure reads mail only through the tools (and so only
-/// with the grant), the quarantine purge is a journaled, audited system run that pause holds, and trigger content
-/// is untrusted from the first step.
+/// with the grant), the quarantine purge is a journaled, audited system run that pause holds, trigger content is
+/// untrusted from the first step, and undo goes through the executor. (A parked run resumed while paused:
+/// <see cref="ApprovalLifecycleTests"/>.)
 /// </summary>
 public sealed class SideDoorTests : IAsyncLifetime
 {
@@ -107,6 +108,36 @@ public sealed class SideDoorTests : IAsyncLifetime
         Assert.StartsWith("summarise the attached mail", prompt, StringComparison.Ordinal);
         Assert.Contains("<untrusted-data source=\"mail\">", prompt, StringComparison.Ordinal);
         Assert.Equal("summarise the attached mail", detail.Run.Input);
+    }
+
+    [Fact]
+    public async Task Undo_GoesThroughTheExecutor_JournaledAndAudited_RedactedInTheRecords_AndLosingNothing()
+    {
+        const string secret = "hunter2+<\"ü>";
+        var original = $"password={secret}";
+        _models.For("scripted-main").Reply(ScriptedReply.ToolCall("write_file", """{"path":"settings.txt","content":"emptied"}""")).Reply(ScriptedReply.Text("done"));
+        await using var gateway = await InProcessGateway.StartAsync(_models, new Dictionary<string, string> { ["writer"] = "model: main\ntools: [files.write]" }, Mail,
+            beforeStart: home =>
+            {
+                Directory.CreateDirectory(home.WorkspaceOf("writer"));
+                File.WriteAllText(Path.Combine(home.WorkspaceOf("writer"), "settings.txt"), original);
+            });
+        gateway.Get<MeshClaw.Core.Security.ISecretStore>().Set("SETTINGS_PASSWORD", secret);
+        var run = await gateway.RunAsync("writer", "empty the settings");
+
+        var report = await gateway.Get<MeshClaw.Host.Journal.UndoService>().UndoRunAsync(run.Id, "user:test", default);
+        var entries = await gateway.Get<IActionJournal>().ForRunAsync(run.Id, default);
+        var audit = await gateway.Get<IAuditReader>().RecentAsync(100, run.Id, default);
+
+        Assert.True(Assert.Single(report.Items).Undone);
+        Assert.Equal(original, await File.ReadAllTextAsync(Path.Combine(gateway.Home.WorkspaceOf("writer"), "settings.txt")));
+        var write = Assert.Single(entries, e => e.Undoes is null);
+        var undo = Assert.Single(entries, e => e.Undoes == write.Id);
+        Assert.Equal((JournalStatus.Undone, JournalStatus.Done), (write.Status, undo.Status));
+        Assert.Contains("[secret:SETTINGS_PASSWORD]", undo.Arguments, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", undo.Arguments, StringComparison.Ordinal);
+        Assert.Contains(audit, a => a.Kind == "action.undone" && a.Actor == "user:test" && a.Data.Contains($"\"undo\":{undo.Id}", StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, a => a.Data.Contains("hunter2", StringComparison.Ordinal));
     }
 
     private static async Task<long> DeletedAsync(IActionJournal journal, DateTimeOffset at, string id)
