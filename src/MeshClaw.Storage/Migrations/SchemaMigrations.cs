@@ -233,5 +233,10 @@ public static class SchemaMigrations
             CREATE INDEX journal_by_tool ON journal(tool, status, at);
             CREATE INDEX audit_by_run ON audit(run_id, seq) WHERE run_id IS NOT NULL;
             """),
+        // A run's audit rows are found by walking seq (the rowid) back from the newest, which reaches a recent run at once;
+        // the index cost every append, that is every tool call, one more page written.
+        new(8, "audit appends without the per-run index", """
+            DROP INDEX IF EXISTS audit_by_run;
+            """),
     ];
 }
