@@ -24,30 +24,22 @@ public sealed class EmailConfigSection() : ConfigSection<EmailSettings>("email")
         }
 
         var rules = new List<TriageRule>();
-        if (email.TryGetProperty("rules", out var ruleList) && ruleList.ValueKind != JsonValueKind.Null)
+        foreach (var (rule, field) in at.ObjectList(email, "rules", "email.rules", "name", "from", "subjectContains", "category"))
         {
-            at.Expect(ruleList, JsonValueKind.Array, "email.rules");
-            var i = 0;
-            foreach (var rule in ruleList.EnumerateArray())
+            var category = at.Text(rule, "category", $"{field}.category") ?? throw at.Error($"{field}.category", "is required");
+            if (!EmailSettings.Categories.Contains(category))
             {
-                var field = $"email.rules[{i++}]";
-                at.Expect(rule, JsonValueKind.Object, field);
-                at.OnlyKnown(rule, field, "name", "from", "subjectContains", "category");
-                var category = at.Text(rule, "category", $"{field}.category") ?? throw at.Error($"{field}.category", "is required");
-                if (!EmailSettings.Categories.Contains(category))
-                {
-                    throw at.Error($"{field}.category", $"unknown category '{category}'; use {string.Join(", ", EmailSettings.Categories)}");
-                }
-
-                var from = at.Text(rule, "from", $"{field}.from");
-                var subject = at.Text(rule, "subjectContains", $"{field}.subjectContains");
-                if (from is null && subject is null)
-                {
-                    throw at.Error(field, "a rule needs 'from' or 'subjectContains'");
-                }
-
-                rules.Add(new TriageRule(at.Text(rule, "name", $"{field}.name") ?? $"rule {i}", from, subject, category));
+                throw at.Error($"{field}.category", $"unknown category '{category}'; use {string.Join(", ", EmailSettings.Categories)}");
             }
+
+            var from = at.Text(rule, "from", $"{field}.from");
+            var subject = at.Text(rule, "subjectContains", $"{field}.subjectContains");
+            if (from is null && subject is null)
+            {
+                throw at.Error(field, "a rule needs 'from' or 'subjectContains'");
+            }
+
+            rules.Add(new TriageRule(at.Text(rule, "name", $"{field}.name") ?? $"rule {rules.Count + 1}", from, subject, category));
         }
 
         var folders = new Dictionary<string, string>(EmailSettings.DefaultFolders);

@@ -106,6 +106,28 @@ public sealed class ConfigReader(string path)
             : throw Error($"{field}.{name}", $"expected a non-negative number, found {value.GetRawText()}");
     }
 
+    /// <summary>
+    /// The objects of the array under <paramref name="name"/>, each with its own field path (<c>email.rules[2]</c>) and
+    /// checked for unknown fields; none when the array is absent or null.
+    /// </summary>
+    public IEnumerable<(JsonElement Item, string Field)> ObjectList(JsonElement element, string name, string field, params IReadOnlyList<string> known)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            yield break;
+        }
+
+        Expect(value, JsonValueKind.Array, field);
+        var i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var itemField = $"{field}[{(i++).ToString(CultureInfo.InvariantCulture)}]";
+            Expect(item, JsonValueKind.Object, itemField);
+            OnlyKnown(item, itemField, known);
+            yield return (item, itemField);
+        }
+    }
+
     public IReadOnlyList<string> StringList(JsonElement element, string name, string field)
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)

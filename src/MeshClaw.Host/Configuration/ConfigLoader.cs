@@ -163,19 +163,11 @@ public static class ConfigLoader
         at.Expect(policy, JsonValueKind.Object, "policy");
         at.OnlyKnown(policy, "policy", "bulkLimitPerRun", "ratePerHour", "approvalTimeoutMinutes", "approvalTimeoutSeconds", "loosen");
         var loosened = new List<PolicyLoosening>();
-        if (policy.TryGetProperty("loosen", out var loosen) && loosen.ValueKind != JsonValueKind.Null)
+        foreach (var (item, field) in at.ObjectList(policy, "loosen", "policy.loosen", "agent", "capability"))
         {
-            at.Expect(loosen, JsonValueKind.Array, "policy.loosen");
-            var i = 0;
-            foreach (var item in loosen.EnumerateArray())
-            {
-                var field = $"policy.loosen[{i++}]";
-                at.Expect(item, JsonValueKind.Object, field);
-                at.OnlyKnown(item, field, "agent", "capability");
-                loosened.Add(new PolicyLoosening(
-                    at.Text(item, "agent", $"{field}.agent") ?? throw at.Error($"{field}.agent", "is required"),
-                    at.Text(item, "capability", $"{field}.capability") ?? throw at.Error($"{field}.capability", "is required")));
-            }
+            loosened.Add(new PolicyLoosening(
+                at.Text(item, "agent", $"{field}.agent") ?? throw at.Error($"{field}.agent", "is required"),
+                at.Text(item, "capability", $"{field}.capability") ?? throw at.Error($"{field}.capability", "is required")));
         }
 
         var defaults = new PolicySettings();

@@ -48,6 +48,11 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("""{ "port": 70000 }""", "port: 70000 is not a TCP port")]
     [InlineData("""{ "prot": 1 }""", "prot: unknown field")]
     [InlineData("""{ "prices": { "x": { "inputPerMillion": "cheap" } } }""", "prices.x.inputPerMillion: expected a non-negative number")]
+    [InlineData("""{ "policy": { "loosen": [ { "agent": "a", "capability": "files.write" }, { "agent": "b" } ] } }""", "policy.loosen[1].capability: is required")]
+    [InlineData("""{ "policy": { "loosen": [ { "agent": "a", "capability": "x", "why": 1 } ] } }""", "policy.loosen[0].why: unknown field")]
+    [InlineData("""{ "policy": { "loosen": { "agent": "a" } } }""", "policy.loosen: expected")]
+    [InlineData("""{ "email": { "rules": [ { "from": "*@x.example", "category": "newsletter" }, "spam" ] } }""", "email.rules[1]: expected")]
+    [InlineData("""{ "email": { "rules": [ { "from": "*@x.example", "category": "fun" } ] } }""", "email.rules[0].category: unknown category 'fun'")]
     public void WrongField_IsNamedInTheError(string json, string expected)
     {
         var error = Assert.Throws<ConfigException>(() => Load(json));

@@ -22,7 +22,7 @@ namespace MeshClaw.Tests.Gateway;
 public sealed class SideDoorTests : IAsyncLifetime
 {
     // An account whose server is never reached in these tests: nothing may get as far as connecting.
-    private static readonly JsonObject Mail = new()
+    internal static JsonObject Mail => new()
     {
         ["email"] = new JsonObject
         {
@@ -140,7 +140,7 @@ public sealed class SideDoorTests : IAsyncLifetime
         Assert.DoesNotContain(audit, a => a.Data.Contains("hunter2", StringComparison.Ordinal));
     }
 
-    private static async Task<long> DeletedAsync(IActionJournal journal, DateTimeOffset at, string id)
+    internal static async Task<long> DeletedAsync(IActionJournal journal, DateTimeOffset at, string id)
     {
         var entry = await journal.RecordIntentAsync(new JournalEntry
         {

@@ -44,12 +44,12 @@ public sealed class ScheduleTests : IAsyncLifetime
     /// Moves the fake clock on in small steps, as time passes, until a run of the agent ends. One jump could land just
     /// before the scheduler's thread registers its wait for the next slot, which would then wait for a time that never comes.
     /// </summary>
-    private static async Task<RunRecord> AdvanceUntilEndedAsync(InProcessGateway gateway, EventSubscription events, string agent, TimeSpan atMost)
+    private static async Task<RunRecord> AdvanceUntilEndedAsync(InProcessGateway gateway, EventSubscription events, string agent, TimeSpan atMost, TimeSpan? step = null)
     {
         var ended = events.WaitForAsync<RunEnded>(e => e.Run.Agent == agent, Within());
-        for (var moved = TimeSpan.Zero; moved < atMost && !ended.IsCompleted; moved += Step)
+        for (var moved = TimeSpan.Zero; moved < atMost && !ended.IsCompleted; moved += step ?? Step)
         {
-            gateway.Time.Advance(Step);
+            gateway.Time.Advance(step ?? Step);
             try
             {
                 return (await ended.WaitAsync(TimeSpan.FromMilliseconds(100))).Run;
@@ -158,5 +158,21 @@ public sealed class ScheduleTests : IAsyncLifetime
         // Had it fired at 06:00 in spite of the pause, it would not be late.
         Assert.Contains("caught up", run.Trigger.Detail, StringComparison.Ordinal);
         Assert.Single(await gateway.Get<IRunStore>().ListAsync(10, "morning", default));
+    }
+
+    [Fact]
+    public async Task SystemProcedure_RunsByItselfOnItsInterval_WhenItHasWork()
+    {
+        await using var gateway = await InProcessGateway.StartAsync(_models, new Dictionary<string, string>(), Tests.Gateway.SideDoorTests.Mail);
+        using var events = gateway.Get<IEventStream>().Subscribe();
+        await gateway.Get<ScheduleSync>().Ready.WaitAsync(Within());
+        await Tests.Gateway.SideDoorTests.DeletedAsync(gateway.Get<MeshClaw.Core.Journal.IActionJournal>(), gateway.Time.GetUtcNow().AddDays(-31), "old@example.com");
+
+        // The purge looks every 6 hours; nobody starts it here.
+        var run = await AdvanceUntilEndedAsync(gateway, events, SystemPolicy.QuarantinePurge, TimeSpan.FromHours(7), TimeSpan.FromMinutes(30));
+
+        Assert.Equal(RunTriggerKind.System, run.Trigger.Kind);
+        // The test's mail server is unreachable: the purge fails visibly rather than pretending.
+        Assert.Equal(RunStatus.Failed, run.Status);
     }
 }
