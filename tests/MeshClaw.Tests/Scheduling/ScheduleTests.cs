@@ -63,6 +63,33 @@ public sealed class ScheduleTests : IAsyncLifetime
         return (await ended).Run;
     }
 
+    /// <summary>
+    /// The job's triggers once Quartz has settled its last firing. Quartz writes a firing's completion to its store after
+    /// the job returns, so after the run's RunEnded event the trigger can still read Executing for a moment; no listener
+    /// is told after that write, so this waits on the store's own answer, with a deadline.
+    /// </summary>
+    private static async Task<IReadOnlyCollection<TriggerHeader>> SettledTriggersAsync(IScheduler scheduler, JobKey job)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var triggers = (await scheduler.QueryTriggers(new TriggerQuery { Job = job }, deadline.Token)).Items;
+            if (triggers.All(t => t.State != TriggerState.Executing))
+            {
+                return triggers;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Quartz did not settle the firing of {job} within 30 s: {string.Join(", ", triggers.Select(t => $"{t.Key} {t.State}"))}");
+            }
+        }
+    }
+
     [Fact]
     public async Task CronTrigger_FiresOnTheClock_InTheUsersTimeZone()
     {
@@ -131,8 +158,7 @@ public sealed class ScheduleTests : IAsyncLifetime
         release.SetResult();
         var firstRun = (await events.WaitForAsync<RunEnded>(e => e.Run.Agent == "watcher", Within())).Run;
         var secondRun = (await events.WaitForAsync<RunEnded>(e => e.Run.Agent == "watcher", Within())).Run;
-        var scheduler = await gateway.Get<ISchedulerFactory>().GetScheduler();
-        var pending = (await scheduler.QueryTriggers(new TriggerQuery { Job = ScheduleSync.JobOf("watcher") })).Items;
+        var pending = await SettledTriggersAsync(await gateway.Get<ISchedulerFactory>().GetScheduler(), ScheduleSync.JobOf("watcher"));
 
         Assert.Equal(("first", "second"), (firstRun.Answer, secondRun.Answer));
         Assert.True(secondRun.StartedAt >= firstRun.EndedAt, "the agent's runs overlapped");
