@@ -53,7 +53,10 @@ public sealed class RunLifecycle(IRunStore runs, IAuditLog audit, IApprovalBroke
 
     private RunContext Context(AgentRunRequest request)
     {
-        var security = new RunSecurityState(request.Trigger, request.Interactive, request.InheritedTaint, request.ParentSecurity);
+        var security = new RunSecurityState(request.Trigger, request.Interactive, request.InheritedTaint, request.ParentSecurity)
+        {
+            SystemAllowances = request.SystemAllowances,
+        };
         var budget = new RunBudget(request.Agent.Name, request.Agent.Budget, request.Overall, spend, request.ParentBudget);
         return new RunContext(request, security, budget, runs, executor, time);
     }
@@ -96,14 +99,25 @@ public sealed class RunLifecycle(IRunStore runs, IAuditLog audit, IApprovalBroke
             (status, reason) = (RunStatus.Failed, request.Redactor.Redact(ex.Message) + Progress(run));
         }
 
+        return await EndAsync(record, status, reason, answer, run.Usage, run.Security.TaintSources, figures);
+    }
+
+    /// <summary>
+    /// Ends a parked run that cannot be resumed (its agent or checkpoint is gone) the way every run ends: recorded,
+    /// its open approvals withdrawn, audited and published, so nobody is left approving a run that will never act.
+    /// </summary>
+    public Task<RunRecord> FailAsync(RunRecord record, string reason) =>
+        EndAsync(record, RunStatus.Failed, reason, null, record.Usage, record.Taint, new Dictionary<string, object?>());
+
+    private async Task<RunRecord> EndAsync(RunRecord record, RunStatus status, string? reason, string? answer, RunUsage usage,
+        IReadOnlyList<string> taint, IReadOnlyDictionary<string, object?> figures)
+    {
         var ended = time.GetUtcNow();
-        var usage = run.Usage;
         await runs.CompleteAsync(record.Id, status, reason, answer, usage, ended, CancellationToken.None);
-        var taint = run.Security.TaintSources;
         await runs.SetTaintAsync(record.Id, taint, CancellationToken.None);
         // A run that ended can no longer use an answer: its open approvals close with it, so nobody approves into the void.
         await approvals.WithdrawAsync(record.Id.Value, $"run {record.Id} ended {RunStatusWords.Of(status)} before it was answered", CancellationToken.None);
-        await audit.AppendAsync(new AuditEvent("run.ended", $"agent:{request.Agent.Name}", record.Id.Value, new
+        await audit.AppendAsync(new AuditEvent("run.ended", $"agent:{record.Agent}", record.Id.Value, new
         {
             status = status.ToString(), reason, tokens = usage.TotalTokens, cost = usage.Cost, tainted = taint, figures,
         }), CancellationToken.None);

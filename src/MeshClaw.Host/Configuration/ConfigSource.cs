@@ -10,7 +10,7 @@ namespace MeshClaw.Host.Configuration;
 /// <summary>
 /// The current configuration and the model pipeline built from it. An edited config.json is picked up at the next
 /// use, without a restart; a broken edit keeps the last good configuration and says why. Each good load is a new
-/// version, so what is built from the config (the tool catalog) is rebuilt only when it changed.
+/// instance, so what is built from the config (the tool catalog) is rebuilt only when it changed.
 /// </summary>
 /// <remarks>
 /// Asked on every policy decision and tool-catalog lookup, so the file is looked at only when the <see cref="LookThrottle"/>
@@ -29,21 +29,11 @@ public sealed class ConfigSource : ICurrentConfig, IDisposable
     private readonly LookThrottle _look = new();
     private volatile Loaded? _loaded;
     private DateTime _loadedStamp = DateTime.MinValue;
-    private long _version;
 
     public ConfigSource(string path, ISecretStore secrets, IUsageLedger ledger, TimeProvider time, ILoggerFactory loggers, ISecretRedactor? redactor = null)
     {
         (_path, _ledger, _time, _loggers, _redactor) = (path, ledger, time, loggers, redactor);
         _providers = new ProviderClientFactory(secrets, time);
-    }
-
-    public long Version
-    {
-        get
-        {
-            Current();
-            return Interlocked.Read(ref _version);
-        }
     }
 
     public ConfigSections Sections => Current().Config.Sections;
@@ -87,7 +77,6 @@ public sealed class ConfigSource : ICurrentConfig, IDisposable
                 changed = _loaded is not null;
                 _loaded = new Loaded(config, new ModelPipeline(config.Models, _providers, _ledger, config.Prices, _time, _loggers, _redactor));
                 _loadedStamp = stamp;
-                Interlocked.Increment(ref _version);
             }
             catch (Exception ex) when (_loaded is not null && ex is ConfigException or IOException or ArgumentException or FormatException or OverflowException)
             {

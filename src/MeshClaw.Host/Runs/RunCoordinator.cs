@@ -117,7 +117,7 @@ public sealed class RunCoordinator(
             Id = RunId.New(time),
             Agent = agent,
             Model = client,
-            Tools = tools.For(config.Version, settings.Sections),
+            Tools = tools.For(settings.Sections),
             Config = settings.Sections,
             Message = message,
             Trigger = origin.Trigger,
@@ -157,7 +157,7 @@ public sealed class RunCoordinator(
         var request = new AgentRunRequest
         {
             Id = RunId.New(time), Agent = agent, Model = new NoModelChatClient("system procedures use no model"),
-            Tools = tools.For(config.Version, settings.Sections), Config = settings.Sections,
+            Tools = tools.For(settings.Sections), Config = settings.Sections,
             Message = $"scheduled {procedure.Name}", Trigger = new RunTrigger(RunTriggerKind.System, procedure.Name),
             Workspace = home.WorkspaceOf("system"), Redactor = redactors.Current(), ShutdownToken = _shutdown.Token,
         };
@@ -290,7 +290,7 @@ public sealed class RunCoordinator(
         catch (Exception ex)
         {
             logger.LogError("Run {Run} could not be resumed: {Error}", run.Id, redactors.Current().Redact(ex.Message));
-            await runs.CompleteAsync(run.Id, RunStatus.Failed, $"could not be resumed after a restart: {redactors.Current().Redact(ex.Message)}", null, run.Usage, time.GetUtcNow(), CancellationToken.None);
+            await lifecycle.FailAsync(run, $"could not be resumed after a restart: {redactors.Current().Redact(ex.Message)}");
         }
         finally
         {

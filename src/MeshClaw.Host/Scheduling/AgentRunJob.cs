@@ -30,7 +30,7 @@ public sealed class AgentRunJob(RunCoordinator coordinator, IAuditLog audit, ILo
         var data = context.MergedJobDataMap;
         var agent = data.GetString(AgentKey) ?? context.JobDetail.Key.Name;
         var detail = data.GetString(DetailKey) ?? "scheduled";
-        var isEvent = data.GetString(KindKey) == "event";
+        var isEvent = data.GetString(KindKey) is { } kind && RunTriggerKinds.Parse(kind) == RunTriggerKind.Event;
         if (!isEvent && context.ScheduledFireTimeUtc is { } due && context.FireTimeUtc - due > Late)
         {
             detail += $" (caught up: due {due.UtcDateTime:yyyy-MM-dd HH:mm} UTC, missed while MeshClaw was not running or paused)";

@@ -26,7 +26,7 @@ public sealed class QuartzTriggerEvents(ISchedulerFactory factory, ScheduleSync 
         {
             await sync.EnsureJobAsync(scheduler, agent.Name, cancellationToken);
             var trigger = TriggerBuilder.Create(time).WithIdentity(eventName, "event:" + agent.Name).ForJob(ScheduleSync.JobOf(agent.Name)).StartNow()
-                .UsingJobData(AgentRunJob.KindKey, "event").UsingJobData(AgentRunJob.DetailKey, $"{eventName}: {detail}")
+                .UsingJobData(AgentRunJob.KindKey, RunTriggerKind.Event.Text()).UsingJobData(AgentRunJob.DetailKey, $"{eventName}: {detail}")
                 .UsingJobData(AgentRunJob.MessageKey, $"{eventName}: {detail}");
             if (content is not null)
             {

@@ -2,6 +2,7 @@ using MeshClaw.Core.Agents;
 using MeshClaw.Core.Audit;
 using MeshClaw.Core.Lifecycle;
 using MeshClaw.Core.Policy;
+using MeshClaw.Core.Runs;
 using MeshClaw.Host.Agents;
 using MeshClaw.Host.Configuration;
 using Microsoft.Extensions.Logging;
@@ -109,7 +110,7 @@ public sealed class ScheduleSync(ISchedulerFactory factory, AgentCatalogSource a
         var key = new TriggerKey($"{trigger.Kind.ToString().ToLowerInvariant()} {trigger.Value} @{zone.Id}", "schedule:" + agent.Name);
         var detail = $"{trigger.Kind.ToString().ToLowerInvariant()} {trigger.Value}";
         var builder = TriggerBuilder.Create(time).WithIdentity(key).ForJob(JobOf(agent.Name))
-            .UsingJobData(AgentRunJob.KindKey, "schedule").UsingJobData(AgentRunJob.DetailKey, detail);
+            .UsingJobData(AgentRunJob.KindKey, RunTriggerKind.Schedule.Text()).UsingJobData(AgentRunJob.DetailKey, detail);
         switch (trigger.Kind)
         {
             case AgentTriggerKind.Cron when QuartzCron.Convert(trigger.Value, out var problem) is { } cron:

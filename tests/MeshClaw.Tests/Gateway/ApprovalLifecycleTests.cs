@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using MeshClaw.Core.Approvals;
+using MeshClaw.Core.Audit;
 using MeshClaw.Core.Events;
 using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
@@ -113,6 +114,42 @@ public sealed class ApprovalLifecycleTests : IAsyncLifetime
         Assert.Equal(RunStatus.WaitingApproval, whilePaused.Status);
         Assert.Equal(RunStatus.Succeeded, ended.Run.Status);
         Assert.True(File.Exists(Path.Combine(home.WorkspaceOf("worker"), "after-resume")), "the approved call did not run after resume");
+        await second.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(home.Root, recursive: true);
+    }
+
+    [Fact]
+    public async Task ParkedRun_WhoseAgentIsGoneAtResume_FailsLikeAnyRun_AndItsApprovalCannotBeAnswered()
+    {
+        ScriptTouch("orphan");
+        var first = await InProcessGateway.StartAsync(_models, Agents);
+        var home = first.Home;
+        var (approval, _) = await HeldRunAsync(first);
+        await first.StopAsync();
+        await using (var offline = OfflineMeshClaw.Open(home))
+        {
+            // Paused while down, so the restart leaves the run parked until the test is listening.
+            await offline.GetRequiredService<MeshClaw.Core.Composition.IStoreInitializer>().InitializeAsync(default);
+            await offline.GetRequiredService<IPauseSwitch>().PauseAsync("user:test", default);
+        }
+
+        File.Delete(Path.Combine(home.Agents, "worker.md"));
+        var second = await InProcessGateway.StartAsync(_models, new Dictionary<string, string>(), home: home);
+        using var events = second.Get<IEventStream>().Subscribe();
+        await second.Get<IPauseSwitch>().ResumeAsync("user:test", default);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var ended = await events.WaitForAsync<RunEnded>(e => e.Run.Id.Value == approval.RunId, limit.Token);
+        using var late = await ApproveAsync(second, approval.Id);
+        var audit = await second.Get<IAuditReader>().RecentAsync(50, approval.RunId, default);
+
+        Assert.Equal(RunStatus.Failed, ended.Run.Status);
+        Assert.Contains("could not be resumed after a restart: no agent named 'worker'", ended.Run.StatusReason, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Failed, (await second.Get<IRunStore>().GetAsync(new RunId(approval.RunId), default))!.Run.Status);
+        Assert.Equal(ApprovalStatus.Withdrawn, (await second.Get<IApprovalStore>().GetAsync(approval.Id, default))!.Status);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains(audit, a => a.Kind == "run.ended" && a.Data.Contains("\"Failed\"", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(home.WorkspaceOf("worker"), "orphan")));
         await second.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(home.Root, recursive: true);
