@@ -1,3 +1,5 @@
+using MeshClaw.Core.Policy;
+
 namespace MeshClaw.Core.Lifecycle;
 
 /// <summary>
@@ -9,6 +11,9 @@ public interface ISystemProcedure : IRunProcedure
     /// <summary>The system agent's name (with a dot, which no agent file can take), e.g. <c>system.quarantine-purge</c>.</summary>
     string Agent { get; }
     IReadOnlyList<string> Grants { get; }
+
+    /// <summary>What the user's settings already decided this procedure may do without asking (the gate allows only these, and only in its runs).</summary>
+    IReadOnlyList<SystemAllowance> Decided { get; }
     TimeSpan Every { get; }
 
     /// <summary>Whether there is anything to do, from MeshClaw's own records; nothing due means no run at all.</summary>

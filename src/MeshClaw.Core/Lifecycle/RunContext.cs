@@ -99,7 +99,7 @@ public sealed class RunContext
     public Task MarkRunningAsync() => _runs.SetStatusAsync(Id, RunStatus.Running, CancellationToken.None);
 
     /// <summary>What a tool sees of the run.</summary>
-    public ToolContext ToolContext() => new(Agent.Name, Id, Request.Workspace, _time)
+    internal ToolContext ToolContext() => new(Agent.Name, Id, Request.Workspace, _time)
     {
         Trigger = Request.Trigger,
         Taint = Security.TaintSources,

@@ -42,6 +42,9 @@ public sealed record AgentRunRequest
     public IReadOnlyList<string> InheritedTaint { get; init; } = [];
     /// <summary>For a sub-run: the parent's security state, which its changes also count against.</summary>
     public RunSecurityState? ParentSecurity { get; init; }
+
+    /// <summary>Set only by the coordinator for a system procedure's run, from what the procedure declares.</summary>
+    public IReadOnlyList<SystemAllowance> SystemAllowances { get; init; } = [];
     /// <summary>For a sub-run: the parent's budget, which it spends from.</summary>
     public RunBudget? ParentBudget { get; init; }
     /// <summary>Runs sub-agents for this run (the delegate tool).</summary>

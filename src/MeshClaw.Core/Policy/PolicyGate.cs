@@ -26,9 +26,10 @@ public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRu
         }
 
         var risk = plan.Risk;
-        if (security.Trigger.Kind == RunTriggerKind.System && !security.Tainted && SystemPolicy.Allows(agent.Name, tool.Capability) is { } decided)
+        if (security.Trigger.Kind == RunTriggerKind.System && !security.Tainted
+            && security.SystemAllowances.FirstOrDefault(a => a.Agent == agent.Name && a.Capability == tool.Capability) is { } decided)
         {
-            return PolicyDecision.Allow($"system procedure: {decided}");
+            return PolicyDecision.Allow($"system procedure: {decided.Reason}");
         }
 
         if (security.Tainted && risk is ToolRisk.SendsOutside or ToolRisk.ExecutesCode or ToolRisk.ChangesMeshClaw)

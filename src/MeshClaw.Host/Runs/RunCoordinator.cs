@@ -160,6 +160,7 @@ public sealed class RunCoordinator(
             Tools = tools.For(settings.Sections), Config = settings.Sections,
             Message = $"scheduled {procedure.Name}", Trigger = new RunTrigger(RunTriggerKind.System, procedure.Name),
             Workspace = home.WorkspaceOf("system"), Redactor = redactors.Current(), ShutdownToken = _shutdown.Token,
+            SystemAllowances = procedure.Decided,
         };
         return await TrackAsync(request, cancel => lifecycle.RunAsync(request, procedure, cancel), cancellationToken);
     }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MailKit;
+using MeshClaw.Connectors.Email.Inbox;
+using MeshClaw.Core.Audit;
 using MeshClaw.Core.Journal;
 using MeshClaw.Core.Lifecycle;
 using MeshClaw.Core.Policy;
@@ -125,7 +127,7 @@ public sealed class TriageTests : IAsyncLifetime
         email["accounts"]!["mail"]!["user"] = "carol";
         await using var gateway = await InProcessGateway.StartAsync(_server, new Dictionary<string, string> { ["cleaner"] = "model: main\ntools: [email.*]" },
             new JsonObject { ["email"] = email }, beforeStart: home => new FileSecretStore(home.Root).Set("MAIL_CAROL", Password));
-        var purge = gateway.Get<IEnumerable<ISystemProcedure>>().Single(p => p.Agent == SystemPolicy.QuarantinePurge);
+        var purge = gateway.Get<IEnumerable<ISystemProcedure>>().Single(p => p.Agent == QuarantinePurge.AgentName);
         var coordinator = gateway.Get<RunCoordinator>();
         // The test runs the purge itself: the scheduler's own purge job would race it for the moment the clock jumps.
         await gateway.Get<ScheduleSync>().Ready.WaitAsync(TimeSpan.FromSeconds(30));
@@ -147,8 +149,10 @@ public sealed class TriageTests : IAsyncLifetime
         Assert.Equal(JournalStatus.Permanent, Assert.Single(await journal.ForRunAsync(first.Id, default)).Status);
         Assert.Equal(JournalStatus.Done, Assert.Single(await journal.ForRunAsync(second.Id, default)).Status);
         var purged = Assert.Single(await journal.ForRunAsync(run.Id.Value, default));
-        Assert.Equal(("email_purge", SystemPolicy.QuarantinePurge, JournalStatus.Done), (purged.Tool, purged.Agent, purged.Status));
+        Assert.Equal(("email_purge", QuarantinePurge.AgentName, JournalStatus.Done), (purged.Tool, purged.Agent, purged.Status));
         Assert.False(await purge.IsDueAsync(default));
+        var marked = Assert.Single(await gateway.Get<IAuditReader>().RecentAsync(50, run.Id.Value, default), a => a.Kind == "journal.permanent");
+        Assert.Contains($"\"entries\":[{(await journal.ForRunAsync(first.Id, default))[0].Id}]", marked.Data, StringComparison.Ordinal);
         var undo = await gateway.Get<UndoService>().UndoRunAsync(first.Id, "user:test", default);
         Assert.Contains("it became permanent: purged from MeshClaw Quarantine", Assert.Single(undo.Items).Detail, StringComparison.Ordinal);
     }

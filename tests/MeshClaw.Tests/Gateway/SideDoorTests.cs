@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MeshClaw.Connectors.Email.Inbox;
 using MeshClaw.Core.Audit;
 using MeshClaw.Core.Journal;
 using MeshClaw.Core.Lifecycle;
@@ -60,7 +61,7 @@ public sealed class SideDoorTests : IAsyncLifetime
     {
         await using var gateway = await InProcessGateway.StartAsync(_models, new Dictionary<string, string>(), Mail);
         var journal = gateway.Get<IActionJournal>();
-        var purge = gateway.Get<IEnumerable<ISystemProcedure>>().Single(p => p.Agent == SystemPolicy.QuarantinePurge);
+        var purge = gateway.Get<IEnumerable<ISystemProcedure>>().Single(p => p.Agent == QuarantinePurge.AgentName);
         var coordinator = gateway.Get<RunCoordinator>();
         var now = gateway.Time.GetUtcNow();
         var recent = await DeletedAsync(journal, now.AddDays(-29), "recent@example.com");

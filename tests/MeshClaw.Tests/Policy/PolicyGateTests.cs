@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeshClaw.Connectors.Email.Inbox;
 using MeshClaw.Core.Agents;
 using MeshClaw.Core.Policy;
 using MeshClaw.Core.Runs;
@@ -165,12 +166,12 @@ public sealed class PolicyGateTests
     public async Task SystemAllowance_AppliesOnlyToTheSystemAgentInASystemRun_AndNeverWhilePaused()
     {
         var purge = new Tool("email_purge", "email.purge", ToolRisk.IrreversibleWrite);
-        var system = new AgentDefinition { Name = SystemPolicy.QuarantinePurge, Instructions = "", SourcePath = "(built in)", Tools = ["email.purge"] };
-        var systemRun = new RunSecurityState(new RunTrigger(RunTriggerKind.System));
+        var system = new AgentDefinition { Name = QuarantinePurge.AgentName, Instructions = "", SourcePath = "(built in)", Tools = ["email.purge"] };
+        var systemRun = new RunSecurityState(new RunTrigger(RunTriggerKind.System)) { SystemAllowances = new QuarantinePurge(null!, null!, null!, TimeProvider.System).Decided };
 
         var allowed = await DecideAsync(purge, system, systemRun, plan: new ToolCallPlan(ToolRisk.IrreversibleWrite) { Items = 400 });
         var agentAsks = await DecideAsync(purge, Agent("email.purge"), systemRun);
-        var notSystemRun = await DecideAsync(purge, system, new RunSecurityState(new RunTrigger(RunTriggerKind.Api)));
+        var notSystemRun = await DecideAsync(purge, system, new RunSecurityState(new RunTrigger(RunTriggerKind.Api)) { SystemAllowances = systemRun.SystemAllowances });
         var paused = await DecideAsync(purge, system, systemRun, paused: true);
 
         Assert.Equal(PolicyVerdict.Allow, allowed.Verdict);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MeshClaw.Connectors.Email.Inbox;
 using MeshClaw.Core.Audit;
 using MeshClaw.Core.Events;
 using MeshClaw.Core.Lifecycle;
@@ -195,7 +196,7 @@ public sealed class ScheduleTests : IAsyncLifetime
         await Tests.Gateway.SideDoorTests.DeletedAsync(gateway.Get<MeshClaw.Core.Journal.IActionJournal>(), gateway.Time.GetUtcNow().AddDays(-31), "old@example.com");
 
         // The purge looks every 6 hours; nobody starts it here.
-        var run = await AdvanceUntilEndedAsync(gateway, events, SystemPolicy.QuarantinePurge, TimeSpan.FromHours(7), TimeSpan.FromMinutes(30));
+        var run = await AdvanceUntilEndedAsync(gateway, events, QuarantinePurge.AgentName, TimeSpan.FromHours(7), TimeSpan.FromMinutes(30));
 
         Assert.Equal(RunTriggerKind.System, run.Trigger.Kind);
         // The test's mail server is unreachable: the purge fails visibly rather than pretending.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeshClaw.Core.Audit;
 using MeshClaw.Core.Configuration;
 using MeshClaw.Core.Journal;
 using MeshClaw.Core.Lifecycle;
@@ -12,15 +13,18 @@ namespace MeshClaw.Connectors.Email.Inbox;
 /// "Deleted" mail waits in the quarantine folder for the account's retention period (30 days by default), then is
 /// removed for good. This runs as a system run every few hours: through the executor (so pause, the journal and the
 /// audit log apply), with the one grant it needs, and only when a delete's retention has passed. The delete it ends
-/// becomes permanent in the journal: it can no longer be undone, and undo says why.
+/// becomes permanent in the journal (and the audit log says so): it can no longer be undone, and undo says why.
 /// </summary>
-public sealed class QuarantinePurge(IActionJournal journal, ICurrentConfig config, TimeProvider time) : ISystemProcedure
+public sealed class QuarantinePurge(IActionJournal journal, IAuditLog audit, ICurrentConfig config, TimeProvider time) : ISystemProcedure
 {
     private const int MaxPerRun = 5_000;
 
     public string Name => "quarantine-purge";
-    public string Agent => SystemPolicy.QuarantinePurge;
+    public const string AgentName = "system.quarantine-purge";
+
+    public string Agent => AgentName;
     public IReadOnlyList<string> Grants => ["email.purge"];
+    public IReadOnlyList<SystemAllowance> Decided { get; } = [new(AgentName, "email.purge", "the retention period you set for quarantined mail has passed")];
     public TimeSpan Every => TimeSpan.FromHours(6);
 
     public async Task<bool> IsDueAsync(CancellationToken cancellationToken) => (await DueAsync(cancellationToken)).Count > 0;
@@ -39,11 +43,14 @@ public sealed class QuarantinePurge(IActionJournal journal, ICurrentConfig confi
             }
 
             purged += result.Data is { } data && data.TryGetProperty("removed", out var removed) ? removed.GetInt32() : 0;
+            var note = $"purged from {account.QuarantineFolder} after {account.RetentionDays} days by run {run.Id}";
             foreach (var (entry, _, _) in group)
             {
-                await journal.MarkAsync(entry.Id, JournalStatus.Permanent,
-                    $"purged from {account.QuarantineFolder} after {account.RetentionDays} days by run {run.Id}", CancellationToken.None);
+                await journal.MarkAsync(entry.Id, JournalStatus.Permanent, note, CancellationToken.None);
             }
+
+            await audit.AppendAsync(new AuditEvent("journal.permanent", $"agent:{Agent}", run.Id.Value,
+                new { account = account.Name, entries = group.Select(d => d.Entry.Id).ToList(), note }), CancellationToken.None);
         }
 
         return new RunAnswer($"purged {purged} message(s) whose retention had passed, from {due.Select(d => d.Account.Name).Distinct().Count()} account(s)")
