@@ -103,8 +103,9 @@ public static class AccessServices
     private static Task SecurityHeaders(HttpContext http, Func<Task> next)
     {
         var headers = http.Response.Headers;
-        // Server-rendered pages with inline styles and no script at all: nothing else may load, frame or be sniffed.
-        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        // Server-rendered pages with inline styles and one script of the gateway's own (live approvals, over its own
+        // event stream): nothing else may load, connect, frame or be sniffed.
+        headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";

@@ -85,5 +85,6 @@ public static class GatewayApp
         pages.MapUsagePage();
         pages.MapWastePage();
         pages.MapAgentsPage();
+        pages.MapLiveUpdates();
     }
 }

@@ -38,6 +38,31 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task HeldCall_AppearsOnTheOpenApprovalsPage_WithoutAReload_AndAsANoticeOnOtherPages()
+    {
+        fixture.Server.For("web-main").Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch live-approval"}""")).Reply(ScriptedReply.Text("done live"));
+        var approvals = await fixture.SignedInPageAsync();
+        await approvals.GotoAsync(new Uri(fixture.Gateway.BaseUrl, "approvals").ToString());
+        var runs = await fixture.SignedInPageAsync();
+        await runs.GotoAsync(new Uri(fixture.Gateway.BaseUrl, "runs").ToString());
+        // Both pages are listening before the call is held: the test asks for nothing a reload would show.
+        await approvals.WaitForSelectorAsync("html[data-live=open]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+        await runs.WaitForSelectorAsync("html[data-live=open]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+        Assert.Equal(0, await approvals.Locator("#pending-approvals >> text=live-approval").CountAsync());
+
+        using var client = fixture.Gateway.AuthorizedClient();
+        var pending = client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("worker", "make the file", Trigger: "api"), ApiJson.Options);
+        await approvals.WaitForSelectorAsync("#pending-approvals >> text=touch live-approval");
+        await runs.WaitForSelectorAsync("#live-approvals >> text=asks to use run_command");
+        await runs.ScreenshotAsync(new() { Path = Shot("live-approval-notice"), FullPage = true });
+        await approvals.ClickAsync("#pending-approvals button:has-text('Approve')");
+        var run = (await (await pending).Content.ReadFromJsonAsync<RunView>(ApiJson.Options))!;
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal("Open approvals", await runs.TextContentAsync("#live-approvals a[href='/approvals']"));
+    }
+
+    [Fact]
     public async Task BudgetStop_IsShownOnTheStoppedRun()
     {
         fixture.Server.For("web-tight").ReplyAlways(ScriptedReply.ToolCall("time_now", "{}").WithUsage(90, 20));

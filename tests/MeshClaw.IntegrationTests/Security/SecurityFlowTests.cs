@@ -294,6 +294,9 @@ public sealed class SecurityFlowTests : IAsyncLifetime
         await gateway.DisposeAsync();
 
         var intact = await MeshClawCli.RunAsync(_home.Root, ["audit", "verify"]);
+        // The head a user notes elsewhere, and checks later against the log.
+        var head = System.Text.RegularExpressions.Regex.Match(intact.Stdout, @"head: (\d+:[0-9a-f]+)").Groups[1].Value;
+        var anchored = await MeshClawCli.RunAsync(_home.Root, ["audit", "verify", "--anchor", head]);
         await using (var connection = await new SqliteDatabase(Path.Combine(_home.Root, "meshclaw.db")).OpenAsync(default))
         {
             await connection.ExecuteAsync("UPDATE audit SET data = replace(data, 'time_now', 'nothing') WHERE kind = 'policy.decision'");
@@ -306,6 +309,8 @@ public sealed class SecurityFlowTests : IAsyncLifetime
         Assert.Contains("agents/worker.md", changes.Stdout, StringComparison.Ordinal);
         Assert.True(intact.ExitCode == 0, intact.ToString());
         Assert.Contains("audit log intact", intact.Stdout, StringComparison.Ordinal);
+        Assert.NotEqual("", head);
+        Assert.True(anchored.ExitCode == 0, anchored.ToString());
         Assert.Equal(1, tampered.ExitCode);
         Assert.Contains("TAMPERED at record", tampered.Stderr, StringComparison.Ordinal);
         Assert.Contains("was edited", tampered.Stderr, StringComparison.Ordinal);

@@ -109,6 +109,24 @@ public sealed class ScheduleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IntervalTrigger_FiresEveryInterval_OnTheClock()
+    {
+        _models.For("scripted-main").ReplyAlways(ScriptedReply.Text("checked"));
+        var agents = new Dictionary<string, string> { ["poller"] = "model: main\ntriggers:\n  - interval: 15m" };
+        await using var gateway = await InProcessGateway.StartAsync(_models, agents, time: Clock(9, 0));
+        using var events = gateway.Get<IEventStream>().Subscribe();
+        await gateway.Get<ScheduleSync>().Ready.WaitAsync(Within());
+
+        var first = await AdvanceUntilEndedAsync(gateway, events, "poller", TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(1));
+        var second = await AdvanceUntilEndedAsync(gateway, events, "poller", TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(1));
+
+        Assert.Equal((RunStatus.Succeeded, RunTriggerKind.Schedule, "interval 15m"), (first.Status, first.Trigger.Kind, first.Trigger.Detail));
+        var start = Clock(9, 0).GetUtcNow();
+        Assert.InRange(first.StartedAt, start.AddMinutes(15), start.AddMinutes(17));
+        Assert.InRange(second.StartedAt, start.AddMinutes(30), start.AddMinutes(32));
+    }
+
+    [Fact]
     public async Task SlotMissedWhileMeshClawWasDown_RunsOnceAtTheNextStart_RecordedAsCaughtUp()
     {
         _models.For("scripted-main").Reply(ScriptedReply.Text("late but done"));
