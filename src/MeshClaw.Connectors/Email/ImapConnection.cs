@@ -106,6 +106,12 @@ public sealed class ImapConnection(EmailAccount account, Func<string, string?> s
         var password = secret(account.PasswordSecret)
             ?? throw new MailConnectionException("password", $"the secret '{account.PasswordSecret}' is not set; run: meshclaw secrets set {account.PasswordSecret}");
 
+        // Refused before connecting: nothing is sent to a server the password would cross the network to in clear text.
+        if (account.ImapTls == MailTls.None && !MailTransport.IsLoopback(account.ImapHost))
+        {
+            throw new MailConnectionException("TLS", $"refusing to send the password for '{account.User}' in clear text to {account.ImapHost}; use imapTls ssl (port 993) or starttls (port 143). Plain text is allowed only to a server on this machine");
+        }
+
         var client = new ImapClient { Timeout = 30_000 };
         try
         {
@@ -130,12 +136,6 @@ public sealed class ImapConnection(EmailAccount account, Func<string, string?> s
         {
             client.Dispose();
             throw new MailConnectionException("TLS", $"{account.ImapHost}:{account.ImapPort} does not offer STARTTLS; use tls 'ssl' on port 993", ex);
-        }
-
-        if (account.ImapTls == MailTls.None && !MailTransport.IsLoopback(account.ImapHost))
-        {
-            client.Dispose();
-            throw new MailConnectionException("TLS", $"refusing to send the password for '{account.User}' in clear text to {account.ImapHost}; use imapTls ssl (port 993) or starttls (port 143). Plain text is allowed only to a server on this machine");
         }
 
         try

@@ -139,6 +139,32 @@ public sealed class EmailToolTests(MailGatewayFixture fixture) : IClassFixture<M
     }
 
     [Fact]
+    public async Task AgentWithNarrowFolders_CanHaveItsDeleteUndone_FromTheQuarantineItMayNotList()
+    {
+        var one = MailFixtures.Plain("ops@corp.example", "narrow delete one", "undo me");
+        var two = MailFixtures.Plain("ops@corp.example", "narrow delete two", "undo me too");
+        await fixture.Alice.AppendAsync("INBOX", one, two, MailFixtures.Plain("keep@corp.example", "stays put", "k"));
+        fixture.Server.For("mail-narrow")
+            .Reply(ScriptedReply.ToolCalls(("email_delete", Args(new { id = one.MessageId })), ("email_delete", Args(new { id = two.MessageId }))))
+            .Reply(ScriptedReply.Text("deleted"));
+
+        var run = RunJson.Parse<RunView>(await fixture.Gateway.CliAsync("run", "narrow", "-m", "delete them", "--json"));
+        var quarantined = await fixture.Alice.ContentsAsync("MeshClaw Quarantine");
+        // Undo is the user's act, with arguments MeshClaw planned itself: neither the agent's folder scope nor the rule
+        // that a run never empties a folder binds it (putting both back may empty the quarantine).
+        var undo = await fixture.Gateway.CliAsync("undo", "--run", run.Id);
+
+        Assert.All(run.ToolCalls!, c => Assert.True(c.Outcome == ToolCallOutcome.Succeeded, c.Result));
+        Assert.Contains(quarantined, m => m.MessageId == one.MessageId);
+        Assert.Contains(quarantined, m => m.MessageId == two.MessageId);
+        Assert.True(undo.ExitCode == 0, undo.ToString());
+        var inbox = await fixture.Alice.ContentsAsync("INBOX");
+        Assert.Contains(inbox, m => m.MessageId == one.MessageId);
+        Assert.Contains(inbox, m => m.MessageId == two.MessageId);
+        Assert.DoesNotContain(await fixture.Alice.ContentsAsync("MeshClaw Quarantine"), m => m.MessageId == one.MessageId || m.MessageId == two.MessageId);
+    }
+
+    [Fact]
     public async Task ServerDroppingTheConnectionMidRun_IsReconnected_AndNothingIsMovedTwice()
     {
         var first = MailFixtures.Newsletter(201);

@@ -32,4 +32,19 @@ public sealed class MailTransportTests
         Assert.True(result.IsError);
         Assert.Contains("refusing to log in to smtp.example.com in clear text", result.Content, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ReadingFromARemoteServerWithoutTls_IsRefusedBeforeConnecting()
+    {
+        // The host does not resolve: an attempt to connect would fail with a DNS error, not with the refusal.
+        var account = new EmailAccount { Name = "work", ImapHost = "imap.invalid", ImapTls = MailTls.None, ImapPort = 143, User = "me", PasswordSecret = "P" };
+        var settings = new EmailSettings { Accounts = new Dictionary<string, EmailAccount> { ["work"] = account } };
+        await using var connections = new MailConnections(_ => "password");
+        var tool = new ListMailTool(settings, connections);
+
+        var refused = await Assert.ThrowsAsync<MailConnectionException>(() => tool.InvokeAsync(JsonSerializer.SerializeToElement(new { folder = "INBOX" }),
+            new ToolContext("reader", new RunId("run_t"), Path.GetTempPath(), TimeProvider.System), default));
+
+        Assert.Contains("refusing to send the password for 'me' in clear text to imap.invalid", refused.Message, StringComparison.Ordinal);
+    }
 }

@@ -29,10 +29,14 @@ public abstract class EmailTool(EmailSettings settings, MailConnections connecti
         return folder;
     }
 
+    /// <summary>
+    /// The agent's <c>mail_folders</c> scope. Undo is not bound by it: the user asked for it, with arguments MeshClaw
+    /// planned itself, and putting back a delete means taking the message out of the quarantine folder.
+    /// </summary>
     protected static void EnsureAllowed(string folder, ToolContext context)
     {
         var allowed = context.Definition?.MailFolders ?? [];
-        if (allowed.Count > 0 && !allowed.Contains(folder, StringComparer.OrdinalIgnoreCase))
+        if (allowed.Count > 0 && !context.IsUndo && !allowed.Contains(folder, StringComparer.OrdinalIgnoreCase))
         {
             throw new ToolArgumentException($"agent '{context.Agent}' may not touch the folder '{folder}' (its folders: {string.Join(", ", allowed)})");
         }

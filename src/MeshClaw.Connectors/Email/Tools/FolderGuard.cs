@@ -4,12 +4,18 @@ namespace MeshClaw.Connectors.Email.Tools;
 
 /// <summary>
 /// A run can never empty a folder: the folder's size is noted when the run first takes mail out of it, and the
-/// move that would take the last message is refused. The note lives with the run (it ends when the run ends).
+/// move that would take the last message is refused. The note lives with the run (it ends when the run ends). The
+/// user's undo is not a run acting: putting back every delete of a run may well empty the quarantine folder.
 /// </summary>
 public static class FolderGuard
 {
     public static async Task CheckAsync(Mailbox mailbox, ToolContext context, string folder, CancellationToken cancellationToken)
     {
+        if (context.IsUndo)
+        {
+            return;
+        }
+
         var state = context.RunItems.TryGetValue(Key(mailbox, folder), out var seen) ? (FolderState)seen : null;
         if (state is null)
         {
