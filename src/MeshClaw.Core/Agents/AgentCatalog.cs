@@ -38,6 +38,12 @@ public sealed class AgentCatalog
                 errors.Add(new AgentFileError(file, 1, "file", $"cannot be read: {ex.Message}"));
                 continue;
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The parser reports what it knows with its line; anything it did not foresee still stops at this file.
+                errors.Add(new AgentFileError(file, 1, "file", $"could not be parsed: {ex.Message}"));
+                continue;
+            }
 
             errors.AddRange(result.Errors);
             if (result.Agent is not { } agent)

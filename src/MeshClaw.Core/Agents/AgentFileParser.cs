@@ -36,10 +36,11 @@ public static partial class AgentFileParser
         var yaml = string.Join('\n', lines[1..close]);
         var body = string.Join('\n', lines[(close + 1)..]).Trim();
         YamlMappingNode root;
+        var parser = new Parser(new StringReader(yaml));
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
             {
                 return Fail(path, 2, "front matter", "the front matter must be a YAML mapping of fields (name: ..., model: ...)");
@@ -49,7 +50,14 @@ public static partial class AgentFileParser
         }
         catch (YamlException ex)
         {
+            // The front matter starts on the file's second line.
             return Fail(path, (int)ex.Start.Line + 1, "front matter", $"invalid YAML: {ex.InnerException?.Message ?? ex.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way on some unclosed flow collections; the parser's last position is where.
+            var line = parser.Current is { } last ? (int)last.End.Line + 1 : 2;
+            return Fail(path, line, "front matter", "invalid YAML near here: check for an unclosed '[', '{' or quote");
         }
 
         var reader = new FrontMatterReader(path, errors);

@@ -6,13 +6,42 @@ namespace MeshClaw.Core.Configuration;
 /// <summary>
 /// Reads fields of config.json, failing with the file and the field's JSON path, e.g.
 /// <c>config.json: email.accounts.mail.imapPort: expected a whole number...</c>. Every number is bounded, so no later
-/// conversion (to int, to a TimeSpan, to a timer) can overflow.
+/// conversion (to int, to a TimeSpan, to a timer) can overflow. Given the file's text, it also names the line:
+/// <c>config.json:12: email.accounts.mail.imapPort: ...</c>.
 /// </summary>
-public sealed class ConfigReader(string path)
+public sealed class ConfigReader(string path, string? text = null)
 {
     public string Path => path;
 
-    public ConfigException Error(string field, string message) => new($"{path}: {field}: {message}");
+    public ConfigException Error(string field, string message) => new($"{path}:{LineOf(field)}: {field}: {message}");
+
+    /// <summary>
+    /// The line of the field, found by walking its path's keys through the text in order (JsonDocument keeps no
+    /// positions); the deepest key found wins, and a field that cannot be found is placed on line 1.
+    /// </summary>
+    private int LineOf(string field)
+    {
+        if (text is null)
+        {
+            return 1;
+        }
+
+        var at = -1;
+        foreach (var key in field.Split('.'))
+        {
+            var bracket = key.IndexOf('[', StringComparison.Ordinal);
+            var name = bracket >= 0 ? key[..bracket] : key;
+            var found = name.Length == 0 ? -1 : text.IndexOf($"\"{name}\"", Math.Max(at, 0), StringComparison.Ordinal);
+            if (found < 0)
+            {
+                break;
+            }
+
+            at = found;
+        }
+
+        return at < 0 ? 1 : text.AsSpan(0, at).Count('\n') + 1;
+    }
 
     public void Expect(JsonElement element, JsonValueKind kind, string field)
     {

@@ -45,15 +45,14 @@ public static class ConfigLoader
 
         using (document)
         {
-            return Read(path, document.RootElement, sections);
+            return Read(new ConfigReader(path, text), document.RootElement, sections);
         }
     }
 
     private static ConfigSections Defaults(IReadOnlyList<IConfigSection> sections) => new(sections.ToDictionary(s => s.SettingsType, s => s.Defaults));
 
-    private static MeshClawConfig Read(string path, JsonElement root, IReadOnlyList<IConfigSection> sections)
+    private static MeshClawConfig Read(ConfigReader at, JsonElement root, IReadOnlyList<IConfigSection> sections)
     {
-        var at = new ConfigReader(path);
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw at.Error("(root)", "expected a JSON object");

@@ -81,4 +81,15 @@ public sealed class AgentFileParserTests
         Assert.Contains(catalog.Errors, e => e.File.EndsWith("c.md", StringComparison.Ordinal));
         Assert.Equal(2, catalog.Errors.Count);
     }
+
+    [Fact]
+    public void UnclosedBracketFollowedByAnotherKey_IsALocatedError_NotAParserCrash()
+    {
+        // YamlDotNet's scanner throws InvalidOperationException on this one, not a YamlException.
+        var result = AgentFileParser.Parse("agents/broken.md", "---\nname: broken\ndescription: x\ntools: [files.read\nmodel: main\n---\nHi.\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Null(result.Agent);
+        Assert.Equal("agents/broken.md:4: front matter: invalid YAML near here: check for an unclosed '[', '{' or quote", error.ToString());
+    }
 }

@@ -109,6 +109,22 @@ public sealed class ScheduleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BrokenAgentFileBesideIt_NeverStopsAnotherAgentsSchedule()
+    {
+        _models.For("scripted-main").Reply(ScriptedReply.Text("good morning"));
+        // An unclosed '[' followed by another key: YamlDotNet throws InvalidOperationException on it.
+        await using var gateway = await InProcessGateway.StartAsync(_models, Morning, Berlin, Clock(4, 58),
+            beforeStart: home => File.WriteAllText(Path.Combine(home.Agents, "broken.md"), "---\nname: broken\ndescription: x\ntools: [files.read\nmodel: main\n---\nHi.\n"));
+        using var events = gateway.Get<IEventStream>().Subscribe();
+        await gateway.Get<ScheduleSync>().Ready.WaitAsync(Within());
+
+        var run = await AdvanceUntilEndedAsync(gateway, events, "morning", TimeSpan.FromMinutes(3));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Contains(gateway.Get<MeshClaw.Host.Agents.AgentCatalogSource>().Current().Errors, e => e.File.EndsWith("broken.md", StringComparison.Ordinal) && e.Line == 4);
+    }
+
+    [Fact]
     public async Task IntervalTrigger_FiresEveryInterval_OnTheClock()
     {
         _models.For("scripted-main").ReplyAlways(ScriptedReply.Text("checked"));
