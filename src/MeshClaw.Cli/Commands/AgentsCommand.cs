@@ -1,9 +1,9 @@
 using System.CommandLine;
 using MeshClaw.Cli.Output;
 using MeshClaw.Core.Agents;
-using MeshClaw.Core.Tools;
-using MeshClaw.Core.Tools.BuiltIn;
+using MeshClaw.Host.Agents;
 using MeshClaw.Host.Api;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClaw.Cli.Commands;
 
@@ -74,55 +74,28 @@ public static class AgentsCommand
         var validate = new Command("validate", "Check agent files and report every problem with file, line and field") { files };
         validate.SetAction(parse =>
         {
-            var given = parse.GetValue(files) ?? [];
-            var home = globals.HomeOf(parse);
-            var errors = new List<AgentFileError>();
-            var agents = new List<AgentDefinition>();
-            if (given.Length == 0)
-            {
-                var catalog = AgentCatalog.Load(home.Agents);
-                errors.AddRange(catalog.Errors);
-                agents.AddRange(catalog.Agents);
-            }
-            else
-            {
-                foreach (var file in given)
-                {
-                    var result = File.Exists(file)
-                        ? AgentFileParser.Parse(Path.GetFullPath(file), File.ReadAllText(file))
-                        : new AgentLoadResult(null, [new AgentFileError(file, 0, "file", "does not exist")]);
-                    errors.AddRange(result.Errors);
-                    if (result.Agent is { } a)
-                    {
-                        agents.Add(a);
-                    }
-                }
-            }
-
-            var tools = new ToolCatalog(BuiltInTools.All);
-            foreach (var agent in agents)
-            {
-                foreach (var grant in tools.UnknownGrants(agent.Tools))
-                {
-                    errors.Add(new AgentFileError(agent.SourcePath, 2, "tools", $"'{grant}' matches no tool or capability (known: {string.Join(", ", tools.All.Select(t => $"{t.Name}/{t.Capability}").Order())})"));
-                }
-            }
-
+            using var offline = globals.OfflineOf(parse);
+            var result = offline.GetRequiredService<AgentValidator>().Validate(parse.GetValue(files) ?? []);
             if (parse.GetValue(globals.Json))
             {
-                Terminal.Json(new { valid = agents.Select(a => a.Name).Order().ToList(), errors = errors.Select(e => new { e.File, e.Line, e.Field, e.Message }) });
+                Terminal.Json(new
+                {
+                    files = result.Files,
+                    valid = result.Valid.Select(a => a.Name).Order().ToList(),
+                    errors = result.Problems.Select(e => new { e.File, e.Line, e.Field, e.Message }),
+                });
             }
             else
             {
-                foreach (var error in errors)
+                foreach (var problem in result.Problems)
                 {
-                    Terminal.Error(error.ToString());
+                    Terminal.Error(problem.ToString());
                 }
 
-                Terminal.Line($"{agents.Count} agent(s) checked, {errors.Count} problem(s)");
+                Terminal.Line($"{result.Files} file(s) checked: {result.Valid.Count} agent(s) valid, {result.Problems.Count} problem(s)");
             }
 
-            return errors.Count == 0 ? 0 : CommandGuard.Failed;
+            return result.Problems.Count == 0 ? 0 : CommandGuard.Failed;
         });
 
         command.Subcommands.Add(list);

@@ -44,6 +44,7 @@ public static class MeshClawServices
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ISecretRedactor>()));
         services.AddSingleton<ICurrentConfig>(sp => sp.GetRequiredService<ConfigSource>());
         services.AddSingleton<AgentCatalogSource>();
+        services.AddSingleton<AgentValidator>();
         services.AddSingleton<HomeChangeAuditor>();
 
         // The security core.
