@@ -14,6 +14,14 @@ public static class StatusCommand
         {
             using var client = globals.ClientOf(parse);
             var health = await client.GetAsync<HealthView>("health", ct);
+            var home = globals.HomeOf(parse);
+            if (health.Home != home.Id)
+            {
+                // Another home's gateway answering on this home's address: this home's own is not running.
+                Terminal.Error($"the gateway at {client.BaseUrl} serves another home folder, not {home.Root}; this home's gateway is not running (start it with: meshclaw up --home {home.Root})");
+                return CommandGuard.Failed;
+            }
+
             if (parse.GetValue(globals.Json))
             {
                 Terminal.Json(health);

@@ -10,6 +10,14 @@ public sealed record MeshClawHome(string Root)
     public string ConfigFile => Path.Combine(Root, "config.json");
     /// <summary>Written by a running gateway: its address and process id, for the CLI to find it.</summary>
     public string GatewayFile => Path.Combine(Root, "gateway.json");
+    /// <summary>Held exclusively by the running gateway: one gateway per home.</summary>
+    public string LockFile => Path.Combine(Root, "gateway.lock");
+
+    /// <summary>
+    /// Names this home among others (a hash of its full path): <c>/health</c> carries it, so the CLI never takes another
+    /// home's gateway, answering on the port this home's config names, for its own.
+    /// </summary>
+    public string Id => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(Root).TrimEnd('/'))))[..16];
 
     public string WorkspaceOf(string agent) => Path.Combine(Workspaces, agent);
 

@@ -49,6 +49,7 @@ public sealed record AgentView(string Name, string Description, string? Model, I
 
 public sealed record AgentListView(IReadOnlyList<AgentView> Agents, IReadOnlyList<string> Errors);
 
-public sealed record HealthView(string Status, string Version, int ActiveRuns, bool Paused);
+/// <summary>Whether the gateway is up, and which home it serves (<c>Home</c> is the home's id, a hash of its path, not the path).</summary>
+public sealed record HealthView(string Status, string Version, int ActiveRuns, bool Paused, string Home);
 
 public sealed record FeedbackBody(string Verdict);

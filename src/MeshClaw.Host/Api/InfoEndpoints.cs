@@ -1,4 +1,5 @@
 using MeshClaw.Core.Agents;
+using MeshClaw.Core.Home;
 using MeshClaw.Core.Insights;
 using MeshClaw.Core.Policy;
 using MeshClaw.Core.Triage;
@@ -18,8 +19,8 @@ public static class InfoEndpoints
 {
     /// <summary>The one open route: whether the gateway is up (no data beyond that).</summary>
     public static void MapHealth(this IEndpointRouteBuilder app) =>
-        app.MapGet("/health", Ok<HealthView> (RunCoordinator coordinator, IPauseSwitch pause) =>
-            TypedResults.Ok(new HealthView("ok", GatewayInfo.Version, coordinator.ActiveCount, pause.IsPaused))).AllowAnonymous();
+        app.MapGet("/health", Ok<HealthView> (RunCoordinator coordinator, IPauseSwitch pause, MeshClawHome home) =>
+            TypedResults.Ok(new HealthView("ok", GatewayInfo.Version, coordinator.ActiveCount, pause.IsPaused, home.Id))).AllowAnonymous();
 
     public static void MapInfoEndpoints(this RouteGroupBuilder api)
     {

@@ -28,11 +28,13 @@ namespace MeshClaw.Host.Gateway;
 public sealed class MeshClawGateway : IAsyncDisposable
 {
     private readonly MeterProvider? _telemetry;
+    private readonly HomeLock _lock;
     private bool _stopped;
     private bool _disposed;
 
-    private MeshClawGateway(WebApplication app, MeshClawConfig config, StartupReport report, MeterProvider? telemetry)
+    private MeshClawGateway(WebApplication app, MeshClawConfig config, StartupReport report, MeterProvider? telemetry, HomeLock homeLock)
     {
+        _lock = homeLock;
         App = app;
         Config = config;
         Report = report;
@@ -47,8 +49,22 @@ public sealed class MeshClawGateway : IAsyncDisposable
 
     public static async Task<MeshClawGateway> StartAsync(GatewayOptions options, CancellationToken cancellationToken)
     {
+        options.Home.EnsureCreated();
+        var homeLock = HomeLock.Acquire(options.Home);
+        try
+        {
+            return await StartLockedAsync(options, homeLock, cancellationToken);
+        }
+        catch
+        {
+            homeLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<MeshClawGateway> StartLockedAsync(GatewayOptions options, HomeLock homeLock, CancellationToken cancellationToken)
+    {
         var home = options.Home;
-        home.EnsureCreated();
         if (!File.Exists(home.ConfigFile))
         {
             await File.WriteAllTextAsync(home.ConfigFile, DefaultConfig.Json, cancellationToken);
@@ -102,7 +118,7 @@ public sealed class MeshClawGateway : IAsyncDisposable
         var parked = await coordinator.ResumeParkedAsync(cancellationToken);
         new GatewayFile(url, Environment.ProcessId, time.GetUtcNow()).Write(home.GatewayFile);
         var report = new StartupReport(url, home, tokenCreated ? tokenValue : null, interrupted, parked, reconciled, config, pause.IsPaused);
-        return new MeshClawGateway(app, config, report, telemetry);
+        return new MeshClawGateway(app, config, report, telemetry, homeLock);
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => App.WaitForShutdownAsync(cancellationToken);
@@ -133,6 +149,8 @@ public sealed class MeshClawGateway : IAsyncDisposable
         {
             // The home folder went away under the gateway; there is no file left to tidy.
         }
+
+        _lock.Dispose();
     }
 
     public async ValueTask DisposeAsync()

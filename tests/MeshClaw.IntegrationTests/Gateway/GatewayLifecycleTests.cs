@@ -108,6 +108,42 @@ public sealed class GatewayLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SecondGatewayOnTheSameHome_RefusesToStart_AndLeavesTheFirstOnesRunAlone()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.For("scripted-main").Reply(ScriptedReply.After(release.Task, ScriptedReply.Text("finished undisturbed")));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var client = gateway.AuthorizedClient();
+        var pending = client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("helper", "a question in flight"), ApiJson.Options);
+        await _server.WaitForRequestAsync(r => r.Model == "scripted-main", TimeSpan.FromSeconds(30));
+
+        var second = await MeshClawCli.RunAsync(_home.Root, ["up", "--port", gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        release.SetResult();
+        var run = (await (await pending).Content.ReadFromJsonAsync<RunView>(ApiJson.Options))!;
+        var status = await gateway.CliAsync("status");
+
+        Assert.Equal(4, second.ExitCode);
+        Assert.Contains($"another MeshClaw gateway is already running on {_home.Root} (pid ", second.Stdout + second.Stderr, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal("finished undisturbed", run.Answer);
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.True(File.Exists(Path.Combine(_home.Root, "gateway.json")), "the refused gateway deleted the running one's gateway.json");
+    }
+
+    [Fact]
+    public async Task Status_NeverDescribesAnotherHomesGateway_OnThisHomesPort()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var other = new TestHome();
+        other.Config("port", System.Text.Json.Nodes.JsonValue.Create(gateway.Port));
+
+        var status = await MeshClawCli.RunAsync(other.Root, ["status"]);
+
+        Assert.Equal(1, status.ExitCode);
+        Assert.Contains($"serves another home folder, not {other.Root}", status.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SigtermDuringARun_CancelsItAndRecordsIt_ThenExitsCleanly()
     {
         _server.For("scripted-main").Reply(ScriptedReply.Delay(TimeSpan.FromMinutes(5), ScriptedReply.Text("too late")));
