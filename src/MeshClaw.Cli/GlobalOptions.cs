@@ -1,7 +1,10 @@
 using System.CommandLine;
 using MeshClaw.Cli.Gateway;
+using MeshClaw.Cli.Output;
+using MeshClaw.Core.Configuration;
 using MeshClaw.Core.Home;
 using MeshClaw.Host.Composition;
+using MeshClaw.Host.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClaw.Cli;
@@ -22,7 +25,24 @@ public sealed class GlobalOptions
 
     public MeshClawHome HomeOf(ParseResult parse) => MeshClawHome.Resolve(parse.GetValue(Home));
 
-    public GatewayClient ClientOf(ParseResult parse) => GatewayClient.Create(HomeOf(parse), parse.GetValue(Url));
+    /// <summary>
+    /// The gateway's client. Every command that talks to the gateway first says so when config.json does not load: the
+    /// gateway then keeps its previous configuration, and an edit silently ignored is worse than a refused one.
+    /// </summary>
+    public GatewayClient ClientOf(ParseResult parse)
+    {
+        var home = HomeOf(parse);
+        try
+        {
+            ConfigLoader.Load(home.ConfigFile);
+        }
+        catch (ConfigException ex)
+        {
+            Terminal.Warning($"the last edit of config.json was refused, so MeshClaw keeps the configuration it had before: {ex.Message}");
+        }
+
+        return GatewayClient.Create(home, parse.GetValue(Url));
+    }
 
     /// <summary>MeshClaw without the gateway, for commands that work on the home folder itself (doctor, audit, secrets, connect).</summary>
     public ServiceProvider OfflineOf(ParseResult parse) => OfflineMeshClaw.Open(HomeOf(parse));

@@ -28,6 +28,19 @@ public static class Terminal
         }
     }
 
+    /// <summary>Something the user should fix, though the command goes on (on standard error, so scripts' output stays clean).</summary>
+    public static void Warning(string message)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            Console.Error.WriteLine($"warning: {Safe(message)}");
+        }
+        else
+        {
+            Stderr.MarkupLine($"[yellow]warning:[/] {Markup.Escape(Safe(message))}");
+        }
+    }
+
     public static void Line(string text) => Console.WriteLine(Safe(text));
 
     /// <summary>Control characters (escape sequences, carriage returns) from untrusted text cannot repaint the terminal.</summary>

@@ -38,6 +38,9 @@ public sealed class ConfigSource : ICurrentConfig, IDisposable
 
     public ConfigSections Sections => Current().Config.Sections;
 
+    /// <summary>Why the last edit of config.json was refused, while the previous configuration stays in force; null when the file loads.</summary>
+    public string? RefusedEdit { get; private set; }
+
     /// <summary>Raised after a changed config.json was loaded (not for a broken edit, which keeps the last good one).</summary>
     public event Action? Changed;
 
@@ -77,10 +80,12 @@ public sealed class ConfigSource : ICurrentConfig, IDisposable
                 changed = _loaded is not null;
                 _loaded = new Loaded(config, new ModelPipeline(config.Models, _providers, _ledger, config.Prices, _time, _loggers, _redactor));
                 _loadedStamp = stamp;
+                RefusedEdit = null;
             }
             catch (Exception ex) when (_loaded is not null && ex is ConfigException or IOException or ArgumentException or FormatException or OverflowException)
             {
-                _loggers.CreateLogger<ConfigSource>().LogError("Keeping the previous configuration: {Error}", (_redactor ?? NoRedaction.Instance).Redact(ex.Message));
+                RefusedEdit = (_redactor ?? NoRedaction.Instance).Redact(ex.Message);
+                _loggers.CreateLogger<ConfigSource>().LogError("Keeping the previous configuration: {Error}", RefusedEdit);
                 _loadedStamp = stamp;
             }
 

@@ -70,6 +70,22 @@ public sealed class SetupErrorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BrokenEditWhileRunning_IsNamedByTheCli_AndTheOldConfigKeepsAnswering()
+    {
+        _home.OpenAIModel("main", _server.OpenAIBaseUrl, "scripted-main").Agent("good");
+        _server.For("scripted-main").Reply(ScriptedReply.Text("still here"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        File.WriteAllText(Path.Combine(_home.Root, "config.json"), "{\n  \"models\": {\n    \"main\": { \"kind\": \"gpt\" }\n  }\n}");
+
+        var run = await gateway.CliAsync("run", "good", "-m", "hi");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("still here", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("warning: the last edit of config.json was refused, so MeshClaw keeps the configuration it had before: ", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("config.json:3: models.main.kind: unknown kind 'gpt'", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Secrets_AreStoredEncryptedAndNeverPrinted()
     {
         var set = await MeshClawCli.RunAsync(_home.Root, ["secrets", "set", "OPENAI_API_KEY"], stdin: "sk-very-secret-value\n");

@@ -32,7 +32,8 @@ public sealed record LoginView(string? Error) : PageView("Sign in", null);
 
 public sealed record MessageView(string Title, string? Csrf, string Message) : PageView(Title, Csrf);
 
-public sealed record HomeView(string? Csrf, IReadOnlyList<Approval> Pending, IReadOnlyList<RunRecord> Recent, IReadOnlyList<Outcome> Outcomes) : PageView("Home", Csrf);
+public sealed record HomeView(string? Csrf, IReadOnlyList<Approval> Pending, IReadOnlyList<RunRecord> Recent, IReadOnlyList<Outcome> Outcomes, string? ConfigRefused = null)
+    : PageView("Home", Csrf, ConfigRefused is null ? null : $"The last edit of config.json was refused, so MeshClaw keeps the configuration it had before: {ConfigRefused}");
 
 public sealed record RunsView(string? Csrf, IReadOnlyList<RunRecord> Runs, string? Agent, string? Status) : PageView("Runs", Csrf);
 
