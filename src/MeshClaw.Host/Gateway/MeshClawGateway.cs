@@ -85,7 +85,18 @@ public sealed class MeshClawGateway : IAsyncDisposable
         var app = GatewayApp.Build(options, config, port);
         var services = app.Services;
         var time = services.GetRequiredService<TimeProvider>();
-        await services.GetRequiredService<IStoreInitializer>().InitializeAsync(cancellationToken);
+        try
+        {
+            await services.GetRequiredService<IStoreInitializer>().InitializeAsync(cancellationToken);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A database from a newer MeshClaw, or an upgrade that failed and was rolled back: one clear line.
+            await app.DisposeAsync();
+            telemetry?.Dispose();
+            throw new GatewayStartException(5, $"cannot open the store: {ex.Message}", ex);
+        }
+
         var token = AccessToken.LoadOrCreate(services.GetRequiredService<ISecretStore>(), out var tokenValue, out var tokenCreated);
         _ = token;
         var runs = services.GetRequiredService<IRunStore>();
