@@ -8,6 +8,7 @@ globals.AddTo(root);
 root.Subcommands.Add(UpCommand.Create(globals));
 root.Subcommands.Add(AgentsCommand.Create(globals));
 root.Subcommands.Add(SecretsCommand.Create(globals));
+root.Subcommands.Add(TokenCommand.Create(globals));
 root.Subcommands.Add(RunCommand.Create(globals));
 root.Subcommands.Add(ChatCommand.Create(globals));
 root.Subcommands.Add(RunsCommand.Create(globals));

@@ -9,4 +9,7 @@ public interface ISessionStore
     Task SetAsync(string key, byte[] ticket, DateTimeOffset? expires, CancellationToken cancellationToken);
     Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken);
     Task RemoveAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Ends every session (the access token was rotated); returns how many there were.</summary>
+    Task<int> RemoveAllAsync(CancellationToken cancellationToken);
 }

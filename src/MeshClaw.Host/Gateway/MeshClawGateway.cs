@@ -118,7 +118,9 @@ public sealed class MeshClawGateway : IAsyncDisposable
         {
             await app.DisposeAsync();
             telemetry?.Dispose();
-            throw new GatewayStartException(3, $"cannot listen on {config.BindAddress}:{port}: {ex.Message} (is another gateway running? use --port)", ex);
+            // The token was made on this first start: say so now, or it would never be shown ('meshclaw token show' has it too).
+            var created = tokenCreated ? $"\nyour access token was created: {tokenValue} (meshclaw token show prints it again)" : "";
+            throw new GatewayStartException(3, $"cannot listen on {config.BindAddress}:{port}: {ex.Message} (is another program using the port? use --port){created}", ex);
         }
 
         var url = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?.TrimEnd('/')

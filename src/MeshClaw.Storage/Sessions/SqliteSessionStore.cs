@@ -41,4 +41,10 @@ public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider tim
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM dashboard_sessions WHERE key = @Key", new { Key = key }, cancellationToken: cancellationToken));
     }
+
+    public async Task<int> RemoveAllAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM dashboard_sessions", cancellationToken: cancellationToken));
+    }
 }

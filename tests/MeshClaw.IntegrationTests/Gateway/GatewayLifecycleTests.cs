@@ -144,6 +144,33 @@ public sealed class GatewayLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenShowAndRotate_OnARunningGateway_TheOldTokenStopsWorkingAtOnce()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var before = gateway.AuthorizedClient();
+        var shown = await MeshClawCli.RunAsync(_home.Root, ["token", "show"]);
+
+        var rotated = await MeshClawCli.RunAsync(_home.Root, ["token", "rotate"]);
+        var newToken = rotated.Stdout.Split('\n')[0].Trim();
+        using var after = new HttpClient { BaseAddress = gateway.BaseUrl };
+        after.DefaultRequestHeaders.Authorization = new("Bearer", newToken);
+        // The gateway's secrets store looks at its file at most every 50 ms: wait for the new token to be seen, with a deadline.
+        using var answer = await Eventually.GetAsync(async () => await after.GetAsync(new Uri("api/runs", UriKind.Relative)) is { StatusCode: HttpStatusCode.OK } ok ? ok : null,
+            TimeSpan.FromSeconds(10), "the gateway to accept the rotated token");
+        var old = await before.GetAsync(new Uri("api/runs", UriKind.Relative));
+        var cli = await gateway.CliAsync("runs", "list");
+
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        Assert.Equal(before.DefaultRequestHeaders.Authorization!.Parameter, shown.Stdout.Trim());
+        Assert.True(rotated.ExitCode == 0, rotated.ToString());
+        Assert.StartsWith("mc_", newToken, StringComparison.Ordinal);
+        Assert.NotEqual(before.DefaultRequestHeaders.Authorization!.Parameter, newToken);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+    }
+
+    [Fact]
     public async Task SigtermDuringARun_CancelsItAndRecordsIt_ThenExitsCleanly()
     {
         _server.For("scripted-main").Reply(ScriptedReply.Delay(TimeSpan.FromMinutes(5), ScriptedReply.Text("too late")));
