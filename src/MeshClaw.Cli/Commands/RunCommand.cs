@@ -34,17 +34,31 @@ public static class RunCommand
             }
 
             RunView? done = null;
-            await foreach (var (name, data) in client.StreamAsync("api/runs", new StartRunBody(parse.GetValue(agent)!, parse.GetValue(message)!, Stream: true, Trigger: "cli", Content: content), ct))
+            ApprovalView? waiting = null;
+            try
             {
-                if (name == "approval")
+                await foreach (var (name, data) in client.StreamAsync("api/runs", new StartRunBody(parse.GetValue(agent)!, parse.GetValue(message)!, Stream: true, Trigger: "cli", Content: content), ct))
                 {
-                    var approval = data.Deserialize<ApprovalView>(ApiJson.Options)!;
-                    Console.Error.WriteLine($"waiting for approval {approval.Id}: {approval.Tool} {approval.Target} ({approval.Reason}); answer with: meshclaw approvals approve|deny {approval.Id}");
+                    if (name == "approval")
+                    {
+                        waiting = data.Deserialize<ApprovalView>(ApiJson.Options)!;
+                        Console.Error.WriteLine($"waiting for your approval {waiting.Id}: {waiting.Tool} {waiting.Target} ({waiting.Reason}); answer with: meshclaw approvals approve|deny {waiting.Id}, or in the dashboard");
+                    }
+                    else if (name == "tool")
+                    {
+                        waiting = null;
+                    }
+                    else if (name == "done")
+                    {
+                        done = data.Deserialize<RunView>(ApiJson.Options);
+                    }
                 }
-                else if (name == "done")
-                {
-                    done = data.Deserialize<RunView>(ApiJson.Options);
-                }
+            }
+            catch (OperationCanceledException) when (waiting is not null)
+            {
+                // Ctrl-C while a call waits for approval: the gateway keeps the run waiting rather than cancelling it.
+                Terminal.Error($"stopped watching; run {waiting.RunId} goes on waiting for approval {waiting.Id}: meshclaw approvals approve|deny {waiting.Id}");
+                return 130;
             }
 
             if (done is null)

@@ -64,7 +64,7 @@ public static class RunEndpoints
 
         if (!body.Stream)
         {
-            var run = await coordinator.RunAsync(request, http.RequestAborted);
+            var run = await coordinator.RunAsync(request, CancellationToken.None, caller: http.RequestAborted);
             await http.Response.WriteAsJsonAsync(RunView.From(run), ApiJson.Options, http.RequestAborted);
             return;
         }
@@ -73,7 +73,7 @@ public static class RunEndpoints
         http.Response.Headers.CacheControl = "no-cache";
         var events = new ServerSentEvents(http.Response);
         await events.SendAsync("run", new { id = request.Id.Value, agent = request.Agent.Name }, http.RequestAborted);
-        var finished = await coordinator.RunAsync(request with { Observer = events }, http.RequestAborted);
+        var finished = await coordinator.RunAsync(request with { Observer = events }, CancellationToken.None, caller: http.RequestAborted);
         await events.SendAsync("done", RunView.From(finished), CancellationToken.None);
     }
 

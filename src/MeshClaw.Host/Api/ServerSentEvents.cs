@@ -16,9 +16,10 @@ public sealed class ServerSentEvents(HttpResponse response) : IRunObserver
             await response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data, ApiJson.Options)}\n\n", cancellationToken);
             await response.Body.FlushAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException
+            || (ex is OperationCanceledException && response.HttpContext.RequestAborted.IsCancellationRequested))
         {
-            // The client went away; the run itself goes on being recorded (or is cancelled by the aborted request).
+            // The client went away; the run goes on being recorded (the coordinator decides whether it is cancelled).
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MeshClaw.Core.Agents;
+using MeshClaw.Core.Approvals;
 using MeshClaw.Core.Audit;
 using MeshClaw.Core.Home;
 using MeshClaw.Core.Lifecycle;
@@ -31,6 +32,7 @@ public sealed class RunCoordinator(
     IEnumerable<IRunProcedure> procedures,
     ToolCatalogProvider tools,
     IPauseSwitch pause,
+    IApprovalStore approvals,
     RedactorSource redactors,
     HomeChangeAuditor changes,
     IAuditLog audit,
@@ -136,9 +138,13 @@ public sealed class RunCoordinator(
         };
     }
 
-    /// <summary>Runs the agent through the one lifecycle, with its procedure (the agent loop, or its built-in one).</summary>
-    public Task<RunRecord> RunAsync(AgentRunRequest request, CancellationToken cancellationToken) =>
-        TrackAsync(request, cancel => lifecycle.RunAsync(request, ProcedureOf(request.Agent), cancel), cancellationToken);
+    /// <summary>
+    /// Runs the agent through the one lifecycle, with its procedure (the agent loop, or its built-in one). When the
+    /// <paramref name="caller"/> hangs up (Ctrl-C, a dropped connection) the run is cancelled, unless it is waiting for
+    /// an approval: then it goes on waiting, to be answered from the dashboard or `meshclaw approvals`.
+    /// </summary>
+    public Task<RunRecord> RunAsync(AgentRunRequest request, CancellationToken cancellationToken, CancellationToken caller = default) =>
+        TrackAsync(request, cancel => lifecycle.RunAsync(request, ProcedureOf(request.Agent), cancel), cancellationToken, caller);
 
     /// <summary>A system procedure's run (the quarantine purge), as its system agent with only its grants; nothing when nothing is due or MeshClaw is paused.</summary>
     public async Task<RunRecord?> RunSystemAsync(ISystemProcedure procedure, CancellationToken cancellationToken)
@@ -165,9 +171,11 @@ public sealed class RunCoordinator(
         return await TrackAsync(request, cancel => lifecycle.RunAsync(request, procedure, cancel), cancellationToken);
     }
 
-    private async Task<RunRecord> TrackAsync(AgentRunRequest request, Func<CancellationToken, Task<RunRecord>> body, CancellationToken cancellationToken)
+    private async Task<RunRecord> TrackAsync(AgentRunRequest request, Func<CancellationToken, Task<RunRecord>> body, CancellationToken cancellationToken,
+        CancellationToken caller = default)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        using var hangUp = caller.Register(() => _ = CallerGoneAsync(request, cancel));
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _active[request.Id] = (cancel, request.Interactive, done.Task);
         _observers[request.Id] = request.Observer;
@@ -181,6 +189,25 @@ public sealed class RunCoordinator(
             _depth.TryRemove(request.Id, out _);
             _observers.TryRemove(request.Id, out _);
             done.TrySetResult();
+        }
+    }
+
+    private async Task CallerGoneAsync(AgentRunRequest request, CancellationTokenSource cancel)
+    {
+        try
+        {
+            if ((await approvals.PendingAsync(CancellationToken.None)).FirstOrDefault(a => a.RunId == request.Id.Value) is { } waiting)
+            {
+                await audit.AppendAsync(new AuditEvent("run.detached", $"agent:{request.Agent.Name}", request.Id.Value,
+                    new { approval = waiting.Id, reason = "the caller went away while the run waited for an approval; it goes on waiting" }), CancellationToken.None);
+                return;
+            }
+
+            cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended meanwhile: nothing to cancel.
         }
     }
 

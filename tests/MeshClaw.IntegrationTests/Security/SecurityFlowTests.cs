@@ -73,7 +73,7 @@ public sealed class SecurityFlowTests : IAsyncLifetime
 
         Assert.True(answer.ExitCode == 0, answer.ToString());
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains($"waiting for approval {approval.Id}", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"waiting for your approval {approval.Id}", result.Stderr, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Workspace, "approved-file")));
         Assert.Equal(RunStatus.Succeeded, RunJson.Parse<RunView>(result).Status);
     }

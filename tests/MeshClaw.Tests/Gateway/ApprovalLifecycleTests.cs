@@ -154,4 +154,71 @@ public sealed class ApprovalLifecycleTests : IAsyncLifetime
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(home.Root, recursive: true);
     }
+
+    [Fact]
+    public async Task CallerHangingUpWhileTheRunWaitsForApproval_LeavesItWaiting_AndTheApprovalStillFinishesIt()
+    {
+        ScriptTouch("after-hang-up");
+        await using var gateway = await InProcessGateway.StartAsync(_models, Agents);
+        using var events = gateway.Get<IEventStream>().Subscribe();
+        using var client = gateway.ApiClient();
+        using var hangUp = new CancellationTokenSource();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var call = client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("worker", "make the file"), ApiJson.Options, hangUp.Token);
+        var requested = (await events.WaitForAsync<ApprovalRequested>(_ => true, limit.Token)).Approval;
+
+        await hangUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        var detached = await AuditRowAsync(gateway, requested.RunId, "run.detached");
+        using var approved = await ApproveAsync(gateway, requested.Id);
+        var ended = await events.WaitForAsync<RunEnded>(e => e.Run.Id.Value == requested.RunId, limit.Token);
+
+        Assert.Contains(requested.Id, detached.Data, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal(RunStatus.Succeeded, ended.Run.Status);
+        Assert.True(File.Exists(Path.Combine(gateway.Home.WorkspaceOf("worker"), "after-hang-up")));
+    }
+
+    [Fact]
+    public async Task CallerHangingUpWhileTheRunWorks_CancelsIt()
+    {
+        var release = new TaskCompletionSource();
+        _models.For("scripted-main").Reply(ScriptedReply.After(release.Task, ScriptedReply.Text("too late")));
+        await using var gateway = await InProcessGateway.StartAsync(_models, Agents);
+        using var events = gateway.Get<IEventStream>().Subscribe();
+        using var client = gateway.ApiClient();
+        using var hangUp = new CancellationTokenSource();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var call = client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("worker", "think slowly"), ApiJson.Options, hangUp.Token);
+        await _models.WaitForRequestAsync(r => r.Model == "scripted-main", TimeSpan.FromSeconds(30));
+
+        await hangUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        var ended = await events.WaitForAsync<RunEnded>(_ => true, limit.Token);
+        release.SetResult();
+
+        Assert.Equal(RunStatus.Cancelled, ended.Run.Status);
+    }
+
+    /// <summary>The run's audit row of the kind, once written (it is written after the caller's hang-up is noticed), with a deadline.</summary>
+    private static async Task<AuditRecord> AuditRowAsync(InProcessGateway gateway, string runId, string kind)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if ((await gateway.Get<IAuditReader>().RecentAsync(50, runId, deadline.Token)).FirstOrDefault(a => a.Kind == kind) is { } row)
+            {
+                return row;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"no {kind} audit row for run {runId} within 30 s");
+            }
+        }
+    }
 }
