@@ -56,6 +56,41 @@ public sealed class SecurityFlowTests : IAsyncLifetime
         }, TimeSpan.FromSeconds(30), $"run {id} to finish");
 
     [Fact]
+    public async Task CtrlCWhileACallWaitsForApproval_LeavesTheRunWaiting_AndApprovingFinishesIt()
+    {
+        _server.For("scripted-main").Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch after-ctrl-c"}""")).Reply(ScriptedReply.Text("made it anyway"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var client = gateway.AuthorizedClient();
+        using var cli = System.Diagnostics.Process.Start(MeshClawCli.StartInfo(_home.Root, ["run", "worker", "-m", "make the file", "--url", gateway.BaseUrl.ToString()]))!;
+        var approval = await PendingApprovalAsync(client);
+        // The CLI has printed the approval (so it knows what it waits for) before the user presses Ctrl-C.
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var announced = "";
+        while (!announced.Contains("waiting for your approval", StringComparison.Ordinal))
+        {
+            announced = await cli.StandardError.ReadLineAsync(limit.Token) ?? throw new InvalidOperationException("the CLI ended before it announced the approval");
+        }
+
+        var stderr = cli.StandardError.ReadToEndAsync();
+
+        // Ctrl-C, as the terminal sends it.
+        using (var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        await cli.WaitForExitAsync(limit.Token);
+        var answer = await gateway.CliAsync("approvals", "approve", approval.Id);
+        var run = await FinishedRunAsync(client, approval.RunId);
+
+        Assert.Equal(130, cli.ExitCode);
+        Assert.Contains($"run {approval.RunId} goes on waiting for approval {approval.Id}", await stderr, StringComparison.Ordinal);
+        Assert.True(answer.ExitCode == 0, answer.ToString());
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.True(File.Exists(Path.Combine(Workspace, "after-ctrl-c")));
+    }
+
+    [Fact]
     public async Task ApprovingFromTheCli_LetsTheHeldCommandRun_AndTheRunFinishes()
     {
         _server.For("scripted-main").Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch approved-file"}""")).Reply(ScriptedReply.Text("made it"));
