@@ -61,11 +61,12 @@ public sealed class ModelPipeline(
 
     public IChatClient For(string model, IReadOnlyList<string> extraFallbacks)
     {
-        var chain = Chain(model, extraFallbacks).Select(name => _perModel.GetOrAdd(name, Build)).ToList();
         // The per-model clients are cached and shared between agents: the chain must not dispose them.
+        IChatClient[] chain = [.. Chain(model, extraFallbacks).Select(name => new ChainFailures.Named(name, _perModel.GetOrAdd(name, Build)))];
         // MEAI001: the ordered failover client is marked experimental; we pin the package version, so a change is seen at upgrade.
+        // It rethrows only the last model's failure: ChainFailures names every model's cause.
 #pragma warning disable MEAI001
-        return chain.Count == 1 ? chain[0] : new OrderedFailoverChatClient(chain, leaveOpen: true);
+        return new ChainFailures(chain.Length == 1 ? chain[0] : new OrderedFailoverChatClient(chain, leaveOpen: true));
 #pragma warning restore MEAI001
     }
 
