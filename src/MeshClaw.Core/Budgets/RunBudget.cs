@@ -108,6 +108,33 @@ public sealed class RunBudget(string agent, AgentBudget limits, OverallBudget? o
         }
     }
 
+    /// <summary>
+    /// Refuses a call whose estimated input would take this run (with its sub-runs), an ancestor or the agent's day
+    /// past its token limit, before anything is sent: a 5 MB message never costs a million tokens on a small budget.
+    /// </summary>
+    public async ValueTask EnsureRoomForAsync(long estimatedInput, CancellationToken cancellationToken)
+    {
+        for (var budget = this; budget is not null; budget = budget._parent)
+        {
+            await budget.CheckRoomAsync(estimatedInput, cancellationToken);
+        }
+    }
+
+    private async ValueTask CheckRoomAsync(long estimatedInput, CancellationToken cancellationToken)
+    {
+        var tree = Tree;
+        var whose = _parent is null ? "the run" : $"run of agent '{agent}'";
+        if (limits.TokensPerRun is { } tokens && tree.TotalTokens + estimatedInput > tokens)
+        {
+            throw Stop($"{whose} used {tree.TotalTokens} tokens and its next model call would send about {estimatedInput} more (estimated before sending, so it was not sent); its budget is {tokens} tokens per run");
+        }
+
+        if (limits.TokensPerDay is { } dayTokens && await meter.AgentTodayAsync(agent, cancellationToken) is var today && today.Tokens + estimatedInput > dayTokens)
+        {
+            throw Stop($"agent '{agent}' used {today.Tokens} tokens today and its next model call would send about {estimatedInput} more (estimated before sending, so it was not sent); its budget is {dayTokens} tokens per day");
+        }
+    }
+
     private async ValueTask CheckOwnLimitsAsync(CancellationToken cancellationToken)
     {
         var tree = Tree;

@@ -36,6 +36,12 @@ public static class RunEndpoints
             await WriteProblemAsync(http, 400, $"the request body is not valid JSON for a run: {ex.Message}");
             return;
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            var limit = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            await WriteProblemAsync(http, 413, $"the request body is larger than the gateway takes ({(limit is { } l ? $"{l / (1024 * 1024)} MB" : "its limit")}); hand a large text to the agent as a file in its workspace instead");
+            return;
+        }
 
         if (body is null || string.IsNullOrWhiteSpace(body.Agent))
         {

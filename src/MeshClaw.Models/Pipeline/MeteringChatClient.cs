@@ -148,8 +148,5 @@ public sealed class MeteringChatClient(IChatClient inner, ModelDefinition model,
         }, CancellationToken.None);
     }
 
-    private static long Estimate(IEnumerable<ChatMessage> messages) =>
-        messages.Sum(m => TokenEstimator.Estimate(m.Text)
-            + m.Contents.OfType<FunctionCallContent>().Sum(c => TokenEstimator.Estimate(c.Name) + 4 * (c.Arguments?.Count ?? 0))
-            + m.Contents.OfType<FunctionResultContent>().Sum(r => TokenEstimator.Estimate(r.Result?.ToString())));
+    private static long Estimate(IEnumerable<ChatMessage> messages) => TokenEstimator.Estimate(messages);
 }
