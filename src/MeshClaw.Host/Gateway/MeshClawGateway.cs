@@ -112,6 +112,8 @@ public sealed class MeshClawGateway : IAsyncDisposable
         app.Lifetime.ApplicationStopping.Register(coordinator.BeginShutdown);
         try
         {
+            // Tried first, so a busy port is one line: the host would log Kestrel's failure with its whole stack trace.
+            EnsurePortFree(config.BindAddress, port);
             await app.StartAsync(cancellationToken);
         }
         catch (IOException ex)
@@ -132,6 +134,25 @@ public sealed class MeshClawGateway : IAsyncDisposable
         new GatewayFile(url, Environment.ProcessId, time.GetUtcNow()).Write(home.GatewayFile);
         var report = new StartupReport(url, home, tokenCreated ? tokenValue : null, interrupted, parked, reconciled, config, pause.IsPaused);
         return new MeshClawGateway(app, config, report, telemetry, homeLock);
+    }
+
+    private static void EnsurePortFree(string address, int port)
+    {
+        if (port == 0 || !System.Net.IPAddress.TryParse(address, out var ip))
+        {
+            return;
+        }
+
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(ip, port);
+            probe.Start();
+            probe.Stop();
+        }
+        catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            throw new IOException($"address {address}:{port} is already in use", ex);
+        }
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => App.WaitForShutdownAsync(cancellationToken);

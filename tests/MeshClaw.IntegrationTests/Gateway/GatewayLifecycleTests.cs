@@ -171,6 +171,23 @@ public sealed class GatewayLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BusyPortOnTheFirstStart_IsOneLine_AndTheNewTokenIsShownAnyway()
+    {
+        using var busy = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port;
+
+        var up = await MeshClawCli.RunAsync(_home.Root, ["up", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var shown = await MeshClawCli.RunAsync(_home.Root, ["token", "show"]);
+        var output = up.Stdout + up.Stderr;
+
+        Assert.Equal(3, up.ExitCode);
+        Assert.Contains($"error: cannot listen on 127.0.0.1:{port}: address 127.0.0.1:{port} is already in use", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.Contains($"your access token was created: {shown.Stdout.Trim()}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SigtermDuringARun_CancelsItAndRecordsIt_ThenExitsCleanly()
     {
         _server.For("scripted-main").Reply(ScriptedReply.Delay(TimeSpan.FromMinutes(5), ScriptedReply.Text("too late")));
