@@ -72,9 +72,10 @@ public static class AgentsCommand
 
         var files = new Argument<string[]>("files") { Description = "Agent files to check (default: every file in agents/)", Arity = ArgumentArity.ZeroOrMore };
         var validate = new Command("validate", "Check agent files and report every problem with file, line and field") { files };
-        validate.SetAction(parse =>
+        validate.SetAction(async (parse, ct) =>
         {
-            using var offline = globals.OfflineOf(parse);
+            // Asynchronously disposed: the modules' services (the mail connections) close only that way.
+            await using var offline = globals.OfflineOf(parse);
             var result = offline.GetRequiredService<AgentValidator>().Validate(parse.GetValue(files) ?? []);
             if (parse.GetValue(globals.Json))
             {

@@ -37,6 +37,8 @@ public sealed class SetupErrorTests : IAsyncLifetime
         Assert.Contains("broken.md:4: budget.tokens_per_run: expected a positive number", list.Stderr, StringComparison.Ordinal);
         Assert.Contains("nofront.md:1: front matter:", validate.Stderr, StringComparison.Ordinal);
         Assert.Contains("3 file(s) checked: 1 agent(s) valid, 2 problem(s)", validate.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, validate.ExitCode);
+        Assert.DoesNotContain("Unhandled exception", validate.Stderr, StringComparison.Ordinal);
         Assert.True(good.ExitCode == 0, good.ToString());
         Assert.Contains("the good one answers", good.Stdout, StringComparison.Ordinal);
         Assert.Equal(1, broken.ExitCode);
