@@ -11,8 +11,8 @@ namespace MeshClaw.Storage.Audit;
 /// <summary>
 /// The audit log: append-only rows, each chained to the one before (HMAC with the key from the secrets store), and a
 /// head row (last seq and hash) updated in the same transaction, so a removed tail is noticed too. Appends are
-/// serialized in-process: the gateway is the only writer of an embedded database. Secret values are redacted before
-/// a record is written, in their raw and JSON-escaped forms.
+/// serialized in-process, and a record refused because another process appended first is chained again on the real
+/// head. Secret values are redacted before a record is written, in their raw and JSON-escaped forms.
 /// </summary>
 public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider time, ISecretRedactor redactor, ISecretStore secrets) : IAuditLog, IAuditReader, IDisposable
 {
@@ -27,6 +27,31 @@ public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider time, I
     {
         var data = redactor.Redact(JsonSerializer.Serialize(auditEvent.Data, Json));
         await _append.WaitAsync(cancellationToken);
+        try
+        {
+            // The head is cached; another process (an offline CLI command such as `token rotate`) may have appended
+            // since. The chain's unique seq refuses the stale append, and the record is chained again on the real head.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await AppendOnceAsync(auditEvent, data, cancellationToken);
+                    return;
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && attempt < 3)
+                {
+                    _head = null;
+                }
+            }
+        }
+        finally
+        {
+            _append.Release();
+        }
+    }
+
+    private async Task AppendOnceAsync(AuditEvent auditEvent, string data, CancellationToken cancellationToken)
+    {
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
@@ -52,10 +77,6 @@ public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider time, I
         {
             _head = null;
             throw;
-        }
-        finally
-        {
-            _append.Release();
         }
     }
 

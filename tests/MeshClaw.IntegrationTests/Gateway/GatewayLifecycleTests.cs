@@ -159,7 +159,13 @@ public sealed class GatewayLifecycleTests : IAsyncLifetime
             TimeSpan.FromSeconds(10), "the gateway to accept the rotated token");
         var old = await before.GetAsync(new Uri("api/runs", UriKind.Relative));
         var cli = await gateway.CliAsync("runs", "list");
+        // The CLI appended to the audit log beside the running gateway: the gateway's own records chain on after it.
+        var stopped = await gateway.StopAsync();
+        var verify = await MeshClawCli.RunAsync(_home.Root, ["audit", "verify"]);
 
+        Assert.True(stopped == 0, gateway.Output);
+        Assert.DoesNotContain("Unhandled exception", gateway.Output, StringComparison.Ordinal);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.True(shown.ExitCode == 0, shown.ToString());
         Assert.Equal(before.DefaultRequestHeaders.Authorization!.Parameter, shown.Stdout.Trim());
         Assert.True(rotated.ExitCode == 0, rotated.ToString());

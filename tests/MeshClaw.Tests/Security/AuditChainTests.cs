@@ -34,6 +34,25 @@ public sealed class AuditChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnotherProcessAppendingMeanwhile_IsChainedOn_NotLostOrForked()
+    {
+        // A second writer on the same database, as an offline CLI command (token rotate) beside a running gateway.
+        using var other = new MeshClaw.Storage.Audit.SqliteAuditLog(_db.Database, TimeProvider.System, _db.Get<MeshClaw.Core.Security.ISecretRedactor>(), _db.Get<MeshClaw.Core.Security.ISecretStore>());
+
+        await other.AppendAsync(new AuditEvent("access.token-rotated", "user:cli", null, new { }), default);
+        // The gateway's cached head is now stale: its next record must land after the other one's, not fail.
+        await _db.Audit.AppendAsync(new AuditEvent("gateway.stopped", "meshclaw", null, new { }), default);
+        await other.AppendAsync(new AuditEvent("test.event", "user:cli", null, new { }), default);
+        await _db.Audit.AppendAsync(new AuditEvent("test.event", "meshclaw", null, new { }), default);
+        var result = await _db.AuditReader.VerifyAsync(null, default);
+        var kinds = (await _db.AuditReader.RecentAsync(4, null, default)).Select(r => r.Kind).Reverse();
+
+        Assert.True(result.Intact, result.Problem);
+        Assert.Equal(14, result.Records);
+        Assert.Equal(["access.token-rotated", "gateway.stopped", "test.event", "test.event"], kinds);
+    }
+
+    [Fact]
     public async Task EditedRecord_IsFoundAndNamed()
     {
         await ExecuteAsync("UPDATE audit SET data = '{\"i\":999}' WHERE seq = 4");
