@@ -6,6 +6,7 @@ var globals = new GlobalOptions();
 var root = new RootCommand("MeshClaw: a local-first AI agent that works for you on your own machine.");
 globals.AddTo(root);
 root.Subcommands.Add(UpCommand.Create(globals));
+root.Subcommands.Add(MeshClaw.Cli.Commands.Init.InitCommand.Create(globals));
 root.Subcommands.Add(AgentsCommand.Create(globals));
 root.Subcommands.Add(SecretsCommand.Create(globals));
 root.Subcommands.Add(TokenCommand.Create(globals));

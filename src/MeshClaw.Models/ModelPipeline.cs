@@ -62,13 +62,19 @@ public sealed class ModelPipeline(
     public IChatClient For(string model, IReadOnlyList<string> extraFallbacks)
     {
         // The per-model clients are cached and shared between agents: the chain must not dispose them.
-        IChatClient[] chain = [.. Chain(model, extraFallbacks).Select(name => new ChainFailures.Named(name, _perModel.GetOrAdd(name, Build)))];
+        IChatClient[] chain = [.. Chain(model, extraFallbacks).Select(name => new ChainFailures.Named(name, ClientOf(name)))];
         // MEAI001: the ordered failover client is marked experimental; we pin the package version, so a change is seen at upgrade.
         // It rethrows only the last model's failure: ChainFailures names every model's cause.
 #pragma warning disable MEAI001
         return new ChainFailures(chain.Length == 1 ? chain[0] : new OrderedFailoverChatClient(chain, leaveOpen: true));
 #pragma warning restore MEAI001
     }
+
+    // A model whose key is not stored yet is not cached: once the user stores it, the next call builds the real client.
+    private IChatClient ClientOf(string name) =>
+        _perModel.TryGetValue(name, out var client) ? client
+        : providers.MissingKey(models[name]) is { } problem ? new MissingKeyChatClient(problem)
+        : _perModel.GetOrAdd(name, Build);
 
     private IChatClient Build(string name)
     {

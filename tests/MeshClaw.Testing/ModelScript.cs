@@ -6,6 +6,7 @@ public sealed class ModelScript
     private readonly Lock _gate = new();
     private readonly Queue<ScriptedReply> _replies = new();
     private ScriptedReply? _fallback;
+    private Func<RecordedRequest, ScriptedReply>? _responder;
     private int _requestCount;
 
     internal ModelScript()
@@ -39,13 +40,42 @@ public sealed class ModelScript
         return this;
     }
 
-    /// <summary>Counts the request and hands out its reply; null when the script has run dry.</summary>
-    internal ScriptedReply? Take()
+    /// <summary>
+    /// Answers every request the queue leaves unanswered by looking at it (the demo model's way); takes precedence
+    /// over <see cref="ReplyAlways"/>.
+    /// </summary>
+    public ModelScript ReplyBy(Func<RecordedRequest, ScriptedReply> responder)
     {
+        ArgumentNullException.ThrowIfNull(responder);
+        lock (_gate)
+        {
+            _responder = responder;
+        }
+
+        return this;
+    }
+
+    /// <summary>Counts the request and hands out its reply; null when the script has run dry.</summary>
+    internal ScriptedReply? Take(RecordedRequest request)
+    {
+        Func<RecordedRequest, ScriptedReply>? responder;
         lock (_gate)
         {
             _requestCount++;
-            return _replies.TryDequeue(out var reply) ? reply : _fallback;
+            if (_replies.TryDequeue(out var reply))
+            {
+                return reply;
+            }
+
+            if (_responder is null)
+            {
+                return _fallback;
+            }
+
+            responder = _responder;
         }
+
+        // Outside the lock: a responder may parse a large request body.
+        return responder(request);
     }
 }

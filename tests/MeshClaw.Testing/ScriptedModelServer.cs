@@ -60,12 +60,15 @@ public sealed class ScriptedModelServer : IAsyncDisposable
     }
 
     /// <summary>Starts a server on a free loopback port.</summary>
-    public static async Task<ScriptedModelServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<ScriptedModelServer> StartAsync(CancellationToken cancellationToken = default) => StartAsync(0, cancellationToken);
+
+    /// <summary>Starts a server on the given loopback port (0: a free one).</summary>
+    public static async Task<ScriptedModelServer> StartAsync(int port, CancellationToken cancellationToken = default)
     {
         // The empty builder reads no configuration, environment or appsettings and logs nothing,
         // so a test's surroundings cannot change how the server behaves.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(options => options.Listen(IPAddress.Loopback, port));
         builder.Services.AddSingleton<IHostLifetime>(new QuietHostLifetime());
 
         var app = builder.Build();
@@ -204,7 +207,7 @@ public sealed class ScriptedModelServer : IAsyncDisposable
             return;
         }
 
-        var reply = For(request.Model).Take();
+        var reply = For(request.Model).Take(request);
         if (reply is null)
         {
             // Tell SDKs that honour it not to retry, so a test that ran its script dry fails fast.

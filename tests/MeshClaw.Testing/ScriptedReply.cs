@@ -37,6 +37,9 @@ public sealed record ScriptedReply
     }
 
     /// <summary>One function call; its id ("call_&lt;n&gt;") is assigned when the reply is served.</summary>
+    /// <summary>The text this reply answers with (null for tool calls and errors).</summary>
+    public string? AnswerText => Kind == ScriptedReplyKind.Text ? Content : Then?.AnswerText;
+
     /// <summary>The names of the tools this reply calls (none for text and errors).</summary>
     public IReadOnlyList<string> ToolCallNames() => [.. (Then?.ToolCallNames() ?? []), .. Calls.Select(c => c.Name)];
 

@@ -48,7 +48,7 @@ public static class ConnectCommand
         return command;
     }
 
-    private sealed class TerminalConsole : IConnectConsole
+    internal sealed class TerminalConsole : IConnectConsole
     {
         public string ReadSecret(string name) => SecretsCommand.ReadValue(name);
 

@@ -15,11 +15,17 @@ public static class RunCommand
     public static Command Create(GlobalOptions globals)
     {
         var agent = new Argument<string>("agent") { Description = "Agent name" };
-        var message = new Option<string>("--message", "-m") { Description = "What to ask the agent", Required = true };
+        var message = new Option<string?>("--message", "-m") { Description = "What to ask the agent; - reads it from standard input" };
+        var messageFile = new Option<FileInfo?>("--message-file") { Description = "Read what to ask the agent from a file (your own words, unlike --attach)" };
         var attach = new Option<FileInfo?>("--attach") { Description = "A file to hand the agent with the message; its content is treated as untrusted (it cannot instruct the agent)" };
-        var command = new Command("run", "Run an agent once and print the run: status, answer, tool calls, usage and cost") { agent, message, attach };
+        var command = new Command("run", "Run an agent once and print the run: status, answer, tool calls, usage and cost") { agent, message, messageFile, attach };
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
+            if (await MessageOf(parse.GetValue(message), parse.GetValue(messageFile), ct) is not { } text)
+            {
+                return CommandGuard.Usage;
+            }
+
             using var client = globals.ClientOf(parse);
             ContentBody? content = null;
             if (parse.GetValue(attach) is { } file)
@@ -37,7 +43,7 @@ public static class RunCommand
             ApprovalView? waiting = null;
             try
             {
-                await foreach (var (name, data) in client.StreamAsync("api/runs", new StartRunBody(parse.GetValue(agent)!, parse.GetValue(message)!, Stream: true, Trigger: "cli", Content: content), ct))
+                await foreach (var (name, data) in client.StreamAsync("api/runs", new StartRunBody(parse.GetValue(agent)!, text, Stream: true, Trigger: "cli", Content: content), ct))
                 {
                     if (name == "approval")
                     {
@@ -80,5 +86,32 @@ public static class RunCommand
             return detail.Status == RunStatus.Succeeded ? 0 : CommandGuard.Failed;
         }));
         return command;
+    }
+
+    /// <summary>The message from -m, standard input (-m -) or a file; null, with the reason printed, when there is none.</summary>
+    private static async Task<string?> MessageOf(string? message, FileInfo? file, CancellationToken cancellationToken)
+    {
+        if ((message is null) == (file is null))
+        {
+            Terminal.Error("give the message once: -m TEXT, -m - (standard input) or --message-file FILE");
+            return null;
+        }
+
+        if (file is not null && !file.Exists)
+        {
+            Terminal.Error($"no file {file.FullName} to read the message from");
+            return null;
+        }
+
+        var text = file is not null ? await File.ReadAllTextAsync(file.FullName, cancellationToken)
+            : message == "-" ? await Console.In.ReadToEndAsync(cancellationToken)
+            : message!;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            Terminal.Error(file is not null ? $"{file.FullName} is empty: there is nothing to ask" : "the message is empty: there is nothing to ask");
+            return null;
+        }
+
+        return text;
     }
 }

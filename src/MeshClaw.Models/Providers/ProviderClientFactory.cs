@@ -45,6 +45,12 @@ public sealed class ProviderClientFactory(ISecretStore secrets, TimeProvider tim
         };
     }
 
+    /// <summary>What is missing before <paramref name="model"/> can be called (its API key secret), or null when nothing is.</summary>
+    public string? MissingKey(ModelDefinition model) =>
+        model.ApiKeySecret is { } name && secrets.Get(name) is null
+            ? $"model '{model.Name}' needs the secret '{name}', which is not set; run: meshclaw secrets set {name}"
+            : null;
+
     private string? ApiKey(ModelDefinition model)
     {
         if (model.ApiKeySecret is null)
@@ -52,9 +58,7 @@ public sealed class ProviderClientFactory(ISecretStore secrets, TimeProvider tim
             return null;
         }
 
-        return secrets.Get(model.ApiKeySecret)
-            ?? throw new InvalidOperationException(
-                $"model '{model.Name}' needs the secret '{model.ApiKeySecret}', which is not set; run: meshclaw secrets set {model.ApiKeySecret}");
+        return secrets.Get(model.ApiKeySecret) ?? throw new InvalidOperationException(MissingKey(model));
     }
 
     public void Dispose() => _sockets.Dispose();

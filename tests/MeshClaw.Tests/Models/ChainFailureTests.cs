@@ -65,4 +65,24 @@ public sealed class ChainFailureTests
         Assert.Contains($"; model 'claude' at http://127.0.0.1:{claude} cannot be reached: Connection refused", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("I/O exception", failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AFallbackWithoutItsKey_DoesNotStopTheChain_AndIsNamedWhenReached()
+    {
+        var local = ClosedPort();
+        var models = new Dictionary<string, ModelDefinition>
+        {
+            ["local"] = new() { Name = "local", Kind = ModelKind.OpenAICompatible, ModelId = "m", BaseUrl = new Uri($"http://127.0.0.1:{local}/v1"), MaxRetries = 0, Fallbacks = ["cloud"] },
+            ["cloud"] = new() { Name = "cloud", Kind = ModelKind.Anthropic, ModelId = "claude-x", ApiKeySecret = "CLOUD_KEY", MaxRetries = 0 },
+        };
+        using var providers = new ProviderClientFactory(new Secrets(), TimeProvider.System);
+        var pipeline = new ModelPipeline(models, providers, new RecordingLedger(), new PriceTable(new Dictionary<string, ModelPrice>()), TimeProvider.System, NullLoggerFactory.Instance);
+
+        // Building the chain no longer needs every key: the primary is tried first.
+        var client = pipeline.For("local", []);
+        var failure = await Assert.ThrowsAsync<ModelChainException>(() => client.GetResponseAsync("hello"));
+
+        Assert.StartsWith($"model 'local' at http://127.0.0.1:{local} cannot be reached", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("; model 'cloud' needs the secret 'CLOUD_KEY', which is not set; run: meshclaw secrets set CLOUD_KEY", failure.Message, StringComparison.Ordinal);
+    }
 }
