@@ -73,7 +73,7 @@ public sealed class GatewayClient(HttpClient http, Uri baseUrl) : IDisposable
         await EnsureSuccessAsync(response, cancellationToken);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
         var name = "message";
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        while (await ReadLineAsync(reader, cancellationToken) is { } line)
         {
             if (line.StartsWith("event: ", StringComparison.Ordinal))
             {
@@ -84,6 +84,20 @@ public sealed class GatewayClient(HttpClient http, Uri baseUrl) : IDisposable
                 yield return (name, JsonDocument.Parse(line[6..]).RootElement.Clone());
                 name = "message";
             }
+        }
+    }
+
+    // A gateway that dies while a run streams cuts the connection: say that, not "I/O exception" with a stack trace.
+    private async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw new GatewayUnavailableException(
+                $"the gateway at {baseUrl} stopped mid-run ({ex.Message}); the run is marked interrupted when the gateway starts again (meshclaw up, then meshclaw runs list)", ex);
         }
     }
 

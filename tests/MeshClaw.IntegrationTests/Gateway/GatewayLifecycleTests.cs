@@ -108,6 +108,24 @@ public sealed class GatewayLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GatewayKilledWhileTheCliWatchesARun_TheCliSaysItStoppedMidRun()
+    {
+        _server.For("scripted-main").Reply(ScriptedReply.Delay(TimeSpan.FromMinutes(5), ScriptedReply.Text("too late")));
+        var gateway = await GatewayProcess.StartAsync(_home.Root);
+        var watching = gateway.CliAsync("run", "helper", "-m", "slow question");
+        await _server.WaitForRequestAsync(r => r.Model == "scripted-main", TimeSpan.FromSeconds(30));
+
+        await gateway.KillHardAsync();
+        var result = await watching;
+        await gateway.DisposeAsync();
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("stopped mid-run", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("marked interrupted when the gateway starts again", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SecondGatewayOnTheSameHome_RefusesToStart_AndLeavesTheFirstOnesRunAlone()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
