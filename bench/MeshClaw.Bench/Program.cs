@@ -1,6 +1,6 @@
 using MeshClaw.Bench;
 
-// Usage: scripts/bench [startup|loop|security|triage|dashboard|all] [count: audit records (default 1000000) or messages (default 10000)]
+// Usage: scripts/bench [startup|loop|security|credentials|triage|dashboard|all] [count: audit records (default 1000000) or messages (default 10000)]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "startup" or "all")
 {
@@ -10,6 +10,11 @@ if (which is "startup" or "all")
 if (which is "loop" or "all")
 {
     await LoopBench.RunAsync();
+}
+
+if (which is "security" or "credentials" or "all")
+{
+    CredentialScanBench.Run();
 }
 
 if (which is "security" or "all")

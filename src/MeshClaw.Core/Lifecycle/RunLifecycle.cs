@@ -1,3 +1,4 @@
+using MeshClaw.Core.Security.Credentials;
 using MeshClaw.Core.Approvals;
 using MeshClaw.Core.Audit;
 using MeshClaw.Core.Budgets;
@@ -97,6 +98,12 @@ public sealed class RunLifecycle(IRunStore runs, IAuditLog audit, IApprovalBroke
         catch (Exception ex)
         {
             (status, reason) = (RunStatus.Failed, request.Redactor.Redact(ex.Message) + Progress(run));
+        }
+
+        if ((request.Redactor as CredentialRedactor)?.Tally is { Total: > 0 } credentials)
+        {
+            // Counted in the run: how many credentials were kept from the model, by kind.
+            figures = new Dictionary<string, object?>(figures) { ["credentialsRedacted"] = credentials.Snapshot() };
         }
 
         return await EndAsync(record, status, reason, answer, run.Usage, run.Security.TaintSources, figures);

@@ -19,7 +19,9 @@ public sealed class AgentLoop(IOutcomes outcomes, AgentLoopOptions options) : IR
     public async Task<RunAnswer> RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         var request = run.Request;
-        var state = new LoopState(ContextAssembler.Build(request.Agent, request.History, request.Message, request.TriggerContent));
+        // The user's words and the trigger's content pass the run's redactor too: no credential reaches the model, typed or received.
+        var content = request.TriggerContent is { } received ? received with { Text = request.Redactor.Redact(received.Text) } : null;
+        var state = new LoopState(ContextAssembler.Build(request.Agent, request.History, request.Redactor.Redact(request.Message), content));
         await run.TranscriptAsync("system", request.Agent.Instructions);
         await run.TranscriptAsync("user", state.Messages[^1].Text);
         return await FinishAsync(run, await LoopAsync(run, state, cancellationToken));

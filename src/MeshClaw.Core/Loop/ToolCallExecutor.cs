@@ -1,3 +1,4 @@
+using MeshClaw.Core.Security.Credentials;
 using System.Security.Cryptography;
 using System.Text.Json;
 using MeshClaw.Core.Approvals;
@@ -77,7 +78,16 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
             content = UntrustedContent.Wrap($"tool:{tool.Name}", content);
         }
 
-        return new(outcome, redact.Redact(content), argumentsJson) { Data = data is { } d ? Redacted(d, redact) : null };
+        var tally = (redact as CredentialRedactor)?.Tally;
+        var before = tally?.Snapshot();
+        var result = new ToolExecutionResult(outcome, redact.Redact(content), argumentsJson) { Data = data is { } d ? Redacted(d, redact) : null };
+        if (tally is not null && tally.Snapshot() is var after && after.Values.Sum() > before!.Values.Sum())
+        {
+            var found = after.Where(k => k.Value > before.GetValueOrDefault(k.Key)).ToDictionary(k => k.Key, k => k.Value - before.GetValueOrDefault(k.Key));
+            await AuditAsync("credential.redacted", actor, run.Id.Value, new { tool = tool.Name, kinds = found });
+        }
+
+        return result;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using MeshClaw.Core.Security.Credentials;
 using System.Collections.Concurrent;
 using MeshClaw.Core.Agents;
 using MeshClaw.Core.Approvals;
@@ -130,7 +131,7 @@ public sealed class RunCoordinator(
             Overall = settings.Budgets,
             Workspace = workspace,
             Stream = stream,
-            Redactor = redactors.Current(),
+            Redactor = new CredentialRedactor(redactors.Current()),
             // A chat turn inherits what earlier turns of the session read: their answers are in its context.
             InheritedTaint = [.. (inheritedTaint ?? []).Concat(history.SelectMany(h => h.Taint)).Distinct()],
             Subagents = this,
@@ -165,7 +166,7 @@ public sealed class RunCoordinator(
             Id = RunId.New(time), Agent = agent, Model = new NoModelChatClient("system procedures use no model"),
             Tools = tools.For(settings.Sections), Config = settings.Sections,
             Message = $"scheduled {procedure.Name}", Trigger = new RunTrigger(RunTriggerKind.System, procedure.Name),
-            Workspace = home.WorkspaceOf("system"), Redactor = redactors.Current(), ShutdownToken = _shutdown.Token,
+            Workspace = home.WorkspaceOf("system"), Redactor = new CredentialRedactor(redactors.Current()), ShutdownToken = _shutdown.Token,
             SystemAllowances = procedure.Decided,
         };
         return await TrackAsync(request, cancel => lifecycle.RunAsync(request, procedure, cancel), cancellationToken);

@@ -1,3 +1,4 @@
+using MeshClaw.Core.Security.Credentials;
 using MeshClaw.Core.Home;
 using MeshClaw.Core.Security;
 using MeshClaw.Host.Configuration;
@@ -18,7 +19,8 @@ public sealed class RedactorSource(MeshClawHome home, ISecretStore secrets) : IS
     private long _version = -1;
     private volatile ISecretRedactor _current = NoRedaction.Instance;
 
-    public string Redact(string text) => Current().Redact(text);
+    // What is written outside a run (the audit log, logs, the usage ledger's errors) loses credentials by shape as well.
+    public string Redact(string text) => CredentialScanner.Redact(Current().Redact(text));
 
     public ISecretRedactor Current()
     {

@@ -319,6 +319,39 @@ public sealed class SecurityFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CredentialsNobodyStored_AreKeptFromTheModel_CountedInTheRun_AndAudited()
+    {
+        // Shapes, not values MeshClaw knows: an AWS key id, an Anthropic key and a PEM key in a file the agent reads.
+        var aws = "AKIA" + "Q3ZXMPLE7KEY2ABC";
+        var anthropic = "sk-ant-api03-" + "Zq8xK2mW9vR4tY7uP1sA6dF3gH5jL0cV";
+        File.WriteAllText(Path.Combine(Workspace, "env.txt"),
+            $"AWS_ACCESS_KEY_ID={aws}\nANTHROPIC={anthropic}\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n");
+        _server.For("scripted-main").Reply(ScriptedReply.ToolCall("read_file", """{"path":"env.txt"}""")).Reply(ScriptedReply.Text("read it"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+
+        var run = RunJson.Parse<RunView>(await gateway.CliAsync("run", "worker", "-m", "read env.txt", "--json"));
+        var shown = await gateway.CliAsync("runs", "show", run.Id, "--json");
+        var audit = await gateway.CliAsync("audit", "list", "--limit", "500", "--json");
+
+        var fedBack = _server.Requests.Last(r => r.Model == "scripted-main").LastUserOrToolContent();
+        Assert.Contains("AWS_ACCESS_KEY_ID=[credential:aws]", fedBack, StringComparison.Ordinal);
+        Assert.Contains("ANTHROPIC=[credential:anthropic]", fedBack, StringComparison.Ordinal);
+        Assert.Contains("[credential:private-key]", fedBack, StringComparison.Ordinal);
+        foreach (var leaked in new[] { aws, anthropic, "MIIEowIBAAKCAQEA" })
+        {
+            Assert.DoesNotContain(leaked, fedBack, StringComparison.Ordinal);
+            Assert.DoesNotContain(leaked, shown.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain(leaked, audit.Stdout, StringComparison.Ordinal);
+        }
+
+        var events = JsonNode.Parse(audit.Stdout)!.AsArray().Where(e => (string?)e!["runId"] == run.Id).ToList();
+        var redacted = Assert.Single(events, e => (string?)e!["kind"] == "credential.redacted");
+        Assert.Equal(1, (int)JsonNode.Parse((string)redacted!["data"]!)!["kinds"]!["private-key"]!);
+        var ended = Assert.Single(events, e => (string?)e!["kind"] == "run.ended");
+        Assert.Equal(3, JsonNode.Parse((string)ended!["data"]!)!["figures"]!["credentialsRedacted"]!.AsObject().Sum(k => (int)k.Value!));
+    }
+
+    [Fact]
     public async Task AuditVerify_PassesOnARealLog_AndFindsAnEdit()
     {
         _server.For("scripted-main").Reply(ScriptedReply.ToolCall("time_now", "{}")).Reply(ScriptedReply.Text("ok"));
