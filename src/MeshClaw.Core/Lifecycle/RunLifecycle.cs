@@ -106,6 +106,11 @@ public sealed class RunLifecycle(IRunStore runs, IAuditLog audit, IApprovalBroke
             figures = new Dictionary<string, object?>(figures) { ["credentialsRedacted"] = credentials.Snapshot() };
         }
 
+        if (run.Security.Fence.Neutralised is { Total: > 0 } neutralised)
+        {
+            figures = new Dictionary<string, object?>(figures) { ["untrustedNeutralised"] = neutralised.Snapshot() };
+        }
+
         return await EndAsync(record, status, reason, answer, run.Usage, run.Security.TaintSources, figures);
     }
 

@@ -21,7 +21,7 @@ public sealed class AgentLoop(IOutcomes outcomes, AgentLoopOptions options) : IR
         var request = run.Request;
         // The user's words and the trigger's content pass the run's redactor too: no credential reaches the model, typed or received.
         var content = request.TriggerContent is { } received ? received with { Text = request.Redactor.Redact(received.Text) } : null;
-        var state = new LoopState(ContextAssembler.Build(request.Agent, request.History, request.Redactor.Redact(request.Message), content));
+        var state = new LoopState(ContextAssembler.Build(request.Agent, request.History, request.Redactor.Redact(request.Message), content, run.Security.Fence));
         await run.TranscriptAsync("system", request.Agent.Instructions);
         await run.TranscriptAsync("user", state.Messages[^1].Text);
         return await FinishAsync(run, await LoopAsync(run, state, cancellationToken));

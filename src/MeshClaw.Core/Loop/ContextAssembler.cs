@@ -12,7 +12,7 @@ namespace MeshClaw.Core.Loop;
 /// </summary>
 public static class ContextAssembler
 {
-    public static List<ChatMessage> Build(AgentDefinition agent, IReadOnlyList<RunRecord> history, string message, TriggerContent? content = null)
+    public static List<ChatMessage> Build(AgentDefinition agent, IReadOnlyList<RunRecord> history, string message, TriggerContent? content, UntrustedFence fence)
     {
         var messages = new List<ChatMessage>(2 + history.Count * 2) { new(ChatRole.System, agent.Instructions) };
         foreach (var turn in history.Where(t => !string.IsNullOrEmpty(t.Answer) || t.Status == RunStatus.Succeeded))
@@ -24,7 +24,7 @@ public static class ContextAssembler
             }
         }
 
-        messages.Add(new ChatMessage(ChatRole.User, content is null ? message : message + "\n\n" + UntrustedContent.Wrap(content.Source, content.Text)));
+        messages.Add(new ChatMessage(ChatRole.User, content is null ? message : message + "\n\n" + UntrustedContent.Wrap(content.Source, content.Text, fence)));
         return messages;
     }
 }

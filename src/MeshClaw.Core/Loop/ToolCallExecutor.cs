@@ -75,7 +75,7 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
         if (untrusted)
         {
             run.Security.Taint($"tool:{tool.Name}");
-            content = UntrustedContent.Wrap($"tool:{tool.Name}", content);
+            content = UntrustedContent.Wrap($"tool:{tool.Name}", content, run.Security.Fence);
         }
 
         var tally = (redact as CredentialRedactor)?.Tally;

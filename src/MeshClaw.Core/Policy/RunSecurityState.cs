@@ -17,6 +17,9 @@ public sealed class RunSecurityState(RunTrigger trigger, bool interactive = fals
     /// <summary>A person started this run and is watching it (the owner's CLI or dashboard chat); decided by the caller's identity, never by the model.</summary>
     public bool Interactive { get; } = interactive;
 
+    /// <summary>The run's delimiter marker for untrusted content, and what was neutralised inside it.</summary>
+    public Security.UntrustedFence Fence { get; } = new();
+
     /// <summary>For a system procedure's run only: what its module declared the user's settings already decided.</summary>
     public IReadOnlyList<SystemAllowance> SystemAllowances { get; init; } = [];
 

@@ -39,7 +39,7 @@ public sealed class AgentRunTests(AgentGatewayFixture fixture) : IClassFixture<A
         Assert.Equal(["read_file", "time_now"], requests[0].ToolNames().Order());
         var fedBack = requests[2].LastUserOrToolContent();
         Assert.Contains("hello from the notes", fedBack, StringComparison.Ordinal);
-        Assert.Contains("<untrusted-data source=\"tool:read_file\">", fedBack, StringComparison.Ordinal);
+        Assert.Matches("<untrusted-data-[0-9a-f]{10} source=\"tool:read_file\">", fedBack);
     }
 
     [Fact]

@@ -107,7 +107,7 @@ public sealed class SideDoorTests : IAsyncLifetime
         Assert.Contains("trigger:mail", run.Taint!);
         var prompt = _models.Requests[0].LastUserOrToolContent();
         Assert.StartsWith("summarise the attached mail", prompt, StringComparison.Ordinal);
-        Assert.Contains("<untrusted-data source=\"mail\">", prompt, StringComparison.Ordinal);
+        Assert.Matches("<untrusted-data-[0-9a-f]{10} source=\"mail\">", prompt);
         Assert.Equal("summarise the attached mail", detail.Run.Input);
     }
 

@@ -90,7 +90,7 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
             var items = batch.Select(m => new ModelClassifier.Item(m.Id, m.From, m.Subject, excerpts.TryGetValue(m.Id, out var e) ? e.Excerpt : "(body could not be read)")).ToList();
             try
             {
-                foreach (var (id, verdict) in await ModelClassifier.ClassifyAsync(run.Model, run.Agent.Instructions, items, cancellationToken))
+                foreach (var (id, verdict) in await ModelClassifier.ClassifyAsync(run.Model, run.Agent.Instructions, items, run.Security.Fence, cancellationToken))
                 {
                     verdicts[id] = verdict;
                 }
