@@ -11,6 +11,8 @@ namespace MeshClaw.Core.Policy;
 public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRules rules, IPauseSwitch pause, IActionRates rates, TimeProvider time)
     : IToolCallGate
 {
+    private const string DelegationCapability = "agents.delegate";
+
     public async ValueTask<PolicyDecision> DecideAsync(ToolCallRequest request, CancellationToken cancellationToken)
     {
         var (agent, tool, plan, security) = (request.Agent, request.Tool, request.Plan, request.Security);
@@ -35,6 +37,20 @@ public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRu
         if (security.Tainted && risk is ToolRisk.SendsOutside or ToolRisk.ExecutesCode or ToolRisk.ChangesMeshClaw)
         {
             return PolicyDecision.Ask($"the run has read untrusted content ({string.Join(", ", security.TaintSources)}) and this call {Describe(risk)}");
+        }
+
+        if (tool.Capability == DelegationCapability)
+        {
+            // Fan-out is limited for the whole run tree, by the gate rather than the prompt: a deny, never an ask.
+            if (security.Depth + 1 > settings.SubagentDepth)
+            {
+                return PolicyDecision.Deny($"sub-agents may nest at most {settings.SubagentDepth} deep (policy.subagentDepth); this run is already {security.Depth} deep");
+            }
+
+            if (!security.TryTakeDelegation(settings.SubagentCallsPerRun))
+            {
+                return PolicyDecision.Deny($"this run has made its {settings.SubagentCallsPerRun} sub-agent calls (policy.subagentCallsPerRun, counted over the run and its sub-runs)");
+            }
         }
 
         if (risk == ToolRisk.Read)

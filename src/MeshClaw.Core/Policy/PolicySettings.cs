@@ -11,6 +11,10 @@ public sealed record PolicySettings
     /// <summary>Defaults the user loosened to "allow" for one agent and capability. Taint still applies.</summary>
     public IReadOnlyList<PolicyLoosening> Loosened { get; init; } = [];
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
+    /// <summary>Sub-agent calls allowed in one whole run tree (the root and every sub-run together); more are denied.</summary>
+    public int SubagentCallsPerRun { get; init; } = 5;
+    /// <summary>How deep sub-agents may nest below the run a person or trigger started; deeper is denied.</summary>
+    public int SubagentDepth { get; init; } = 2;
 }
 
 /// <summary>"Let agent A use capability C without asking" — shown by doctor as a loosened default.</summary>

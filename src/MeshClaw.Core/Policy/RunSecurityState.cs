@@ -11,6 +11,7 @@ public sealed class RunSecurityState(RunTrigger trigger, bool interactive = fals
     private readonly List<string> _taint = [.. inheritedTaint ?? []];
     private readonly Dictionary<string, int> _changed = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private int _delegations;
 
     public RunTrigger Trigger { get; } = trigger;
 
@@ -63,6 +64,35 @@ public sealed class RunSecurityState(RunTrigger trigger, bool interactive = fals
             lock (_lock)
             {
                 return new Dictionary<string, int>(_changed, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>How many sub-agent levels are above this run: 0 for the run a person or a trigger started.</summary>
+    public int Depth => parent is null ? 0 : parent.Depth + 1;
+
+    /// <summary>
+    /// Takes one sub-agent call from the whole run tree's allowance, counted at the root so that no sub-run can split
+    /// a fan-out into allowed pieces; false, taking nothing, when the tree has used <paramref name="limit"/> already.
+    /// </summary>
+    public bool TryTakeDelegation(int limit)
+    {
+        if (parent is not null)
+        {
+            return parent.TryTakeDelegation(limit);
+        }
+
+        while (true)
+        {
+            var taken = Volatile.Read(ref _delegations);
+            if (taken >= limit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _delegations, taken + 1, taken) == taken)
+            {
+                return true;
             }
         }
     }

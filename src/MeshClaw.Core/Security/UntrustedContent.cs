@@ -13,12 +13,12 @@ namespace MeshClaw.Core.Security;
 /// </summary>
 public static partial class UntrustedContent
 {
-    [GeneratedRegex(@"<(\s*/?\s*untrusted-data)", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"<(\s*/?\s*untrusted-data)", RegexOptions.IgnoreCase)]
     private static partial Regex TagLike();
 
     // <|im_start|>, <|eot_id|>, <|start_header_id|>..., [INST] [/INST], <<SYS>> <</SYS>>, <start_of_turn>, <s> </s>,
     // and the old "\n\nHuman:" / "\n\nAssistant:" turn markers.
-    [GeneratedRegex(@"<\|[A-Za-z0-9_]{1,40}\|>|\[/?INST\]|<</?SYS>>|</?(?:start|end)_of_turn>|</?s>|(?:\r?\n){2}(?:Human|Assistant|System)\s*:", RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"<\|[A-Za-z0-9_]{1,40}\|>|\[/?INST\]|<</?SYS>>|</?(?:start|end)_of_turn>|</?s>|(?:\r?\n){2}(?:Human|Assistant|System)\s*:")]
     private static partial Regex ControlToken();
 
     public static string Wrap(string source, string content, UntrustedFence fence)

@@ -160,7 +160,7 @@ public static class ConfigLoader
         }
 
         at.Expect(policy, JsonValueKind.Object, "policy");
-        at.OnlyKnown(policy, "policy", "bulkLimitPerRun", "ratePerHour", "approvalTimeoutMinutes", "approvalTimeoutSeconds", "loosen");
+        at.OnlyKnown(policy, "policy", "bulkLimitPerRun", "ratePerHour", "approvalTimeoutMinutes", "approvalTimeoutSeconds", "loosen", "subagentCallsPerRun", "subagentDepth");
         var loosened = new List<PolicyLoosening>();
         foreach (var (item, field) in at.ObjectList(policy, "loosen", "policy.loosen", "agent", "capability"))
         {
@@ -181,6 +181,8 @@ public static class ConfigLoader
                 ?? (long)defaults.ApprovalTimeout.TotalSeconds)),
             Loosened = loosened,
             TimeZone = timeZone!,
+            SubagentCallsPerRun = (int)(at.Number(policy, "subagentCallsPerRun", "policy.subagentCallsPerRun") ?? defaults.SubagentCallsPerRun),
+            SubagentDepth = (int)(at.Number(policy, "subagentDepth", "policy.subagentDepth") ?? defaults.SubagentDepth),
         };
     }
 

@@ -66,7 +66,7 @@ public sealed class GatewayLifecycleTests : IAsyncLifetime
     {
         _server.For("scripted-main").Reply(ScriptedReply.Text("remember me", inputTokens: 12, outputTokens: 4));
         var first = await GatewayProcess.StartAsync(_home.Root);
-        Assert.Contains("Access token (shown once", first.Output, StringComparison.Ordinal);
+        Assert.Contains("Access token (shown once", await first.WaitForOutputAsync("Access token (shown once"), StringComparison.Ordinal);
         var run = RunJson.Parse<RunView>(await first.CliAsync("run", "helper", "-m", "hello", "--json"));
         var usageBefore = RunJson.Parse<UsageReport>(await first.CliAsync("usage", "--json"));
         Assert.Equal(0, await first.StopAsync());
@@ -99,7 +99,7 @@ public sealed class GatewayLifecycleTests : IAsyncLifetime
         await gateway.DisposeAsync();
         await using var restarted = await GatewayProcess.StartAsync(_home.Root);
 
-        Assert.Contains("1 run(s) were interrupted", restarted.Output, StringComparison.Ordinal);
+        Assert.Contains("1 run(s) were interrupted", await restarted.WaitForOutputAsync("1 run(s) were interrupted"), StringComparison.Ordinal);
         var runs = RunJson.Parse<List<RunView>>(await restarted.CliAsync("runs", "list", "--json"));
         var run = Assert.Single(runs);
         Assert.Equal(RunStatus.Interrupted, run.Status);

@@ -57,7 +57,7 @@ public sealed class SetupErrorTests : IAsyncLifetime
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("no model is configured", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("config.json", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("No model is configured yet", gateway.Output, StringComparison.Ordinal);
+        Assert.Contains("No model is configured yet", await gateway.WaitForOutputAsync("No model is configured yet"), StringComparison.Ordinal);
     }
 
     [Fact]

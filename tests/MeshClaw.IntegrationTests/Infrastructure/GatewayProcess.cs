@@ -15,6 +15,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
 
     private GatewayProcess(Process process, string home, int port)
     {
@@ -50,6 +51,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await gateway.WaitHealthyAsync(timeout ?? TimeSpan.FromSeconds(30));
+        // /health answers as soon as Kestrel listens; the start-up steps after it (audit, home fingerprints, parked runs)
+        // end with the report's first line. A test that edits the home or reads the report starts after both.
+        await gateway.WaitForOutputAsync(" listening on ", timeout ?? TimeSpan.FromSeconds(30));
         return gateway;
     }
 
@@ -88,7 +92,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     private async Task WaitHealthyAsync(TimeSpan timeout)
     {
-        using var client = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
+        // No per-request timeout: a gateway that accepted the connection but answers slowly (a loaded machine JITting
+        // its first request) is waited for within the overall deadline, not given up on after an arbitrary 2 s.
+        using var client = new HttpClient { BaseAddress = BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
         {
@@ -99,7 +105,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
             try
             {
-                using var response = await client.GetAsync(new Uri("health", UriKind.Relative));
+                using var remaining = new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(1, (timeout - deadline.Elapsed).Ticks)));
+                using var response = await client.GetAsync(new Uri("health", UriKind.Relative), remaining.Token);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -109,11 +116,44 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (OperationCanceledException) when (deadline.Elapsed >= timeout)
+            {
+                break;
+            }
 
             await Task.Delay(25);
         }
 
         throw new TimeoutException($"meshclaw up did not answer /health on port {Port} within {timeout.TotalSeconds} s:\n{Output}");
+    }
+
+    /// <summary>
+    /// Waits until the gateway has printed <paramref name="text"/>: its start-up report is written after /health already
+    /// answers, so a test reading it right after start must wait for it, not assume it.
+    /// </summary>
+    public async Task<string> WaitForOutputAsync(string text, TimeSpan? timeout = null)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return _output.ToString();
+            }
+
+            _awaited.Add((text, seen));
+        }
+
+        try
+        {
+            await seen.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the gateway did not print \"{text}\" within {(timeout ?? TimeSpan.FromSeconds(30)).TotalSeconds} s; it printed:\n{Output}");
+        }
+
+        return Output;
     }
 
     private void Append(string? line)
@@ -126,6 +166,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            var text = _output.ToString();
+            foreach (var waiter in _awaited.Where(w => text.Contains(w.Text, StringComparison.Ordinal)).ToList())
+            {
+                _awaited.Remove(waiter);
+                waiter.Seen.TrySetResult();
+            }
         }
     }
 

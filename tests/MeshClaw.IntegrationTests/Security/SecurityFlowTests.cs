@@ -193,7 +193,7 @@ public sealed class SecurityFlowTests : IAsyncLifetime
         var approval = await PendingApprovalAsync(again);
         var parked = RunJson.Parse<RunView>(await second.CliAsync("runs", "show", approval.RunId, "--json"));
         Assert.Equal(RunStatus.WaitingApproval, parked.Status);
-        Assert.Contains("1 run(s) are waiting for approval again", second.Output, StringComparison.Ordinal);
+        Assert.Contains("1 run(s) are waiting for approval again", await second.WaitForOutputAsync("1 run(s) are waiting for approval again"), StringComparison.Ordinal);
 
         await second.CliAsync("approvals", "approve", approval.Id);
         var run = await FinishedRunAsync(again, approval.RunId);
@@ -261,8 +261,8 @@ public sealed class SecurityFlowTests : IAsyncLifetime
 
         Assert.Equal([JournalStatus.Done, JournalStatus.NotDone, JournalStatus.Unknown], journal.Select(e => e.Status));
         Assert.False(File.Exists(Path.Combine(Workspace, "never.txt")), "a reconciled action was retried");
-        Assert.Contains("checked: notdone", gateway.Output, StringComparison.Ordinal);
-        Assert.Contains("checked: unknown", gateway.Output, StringComparison.Ordinal);
+        Assert.Contains("checked: notdone", await gateway.WaitForOutputAsync("checked: notdone"), StringComparison.Ordinal);
+        Assert.Contains("checked: unknown", await gateway.WaitForOutputAsync("checked: unknown"), StringComparison.Ordinal);
     }
 
     [Fact]

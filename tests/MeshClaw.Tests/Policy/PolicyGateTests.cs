@@ -67,6 +67,7 @@ public sealed class PolicyGateTests
     private static readonly IAgentTool Send = new Tool("send_mail", "email.send", ToolRisk.SendsOutside);
     private static readonly IAgentTool Read = new Tool("read_file", "files.read", ToolRisk.Read);
     private static readonly IAgentTool Config = new Tool("update_config", "meshclaw.config", ToolRisk.ChangesMeshClaw);
+    private static readonly IAgentTool Delegate = new Tool("delegate_to_agent", "agents.delegate", ToolRisk.Read);
 
     private static AgentDefinition Agent(params string[] grants) => new() { Name = "inbox", Instructions = "x", SourcePath = "x.md", Tools = grants };
 
@@ -106,6 +107,38 @@ public sealed class PolicyGateTests
         var decision = await DecideAsync(Shell, agent, tainted, plan: new ToolCallPlan(ToolRisk.ExecutesCode) { AllowListed = true });
         Assert.Equal(PolicyVerdict.Ask, decision.Verdict);
         Assert.Contains("tool:read_mail", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SubagentFanOut_IsCountedOverTheWholeRunTree_AndDeniedBeyondTheLimit()
+    {
+        var agent = Agent("agents.delegate");
+        var root = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule));
+        var child = new RunSecurityState(new RunTrigger(RunTriggerKind.Subagent), parent: root);
+        var settings = new PolicySettings { SubagentCallsPerRun = 3 };
+
+        // Two calls from the root and one from its sub-run use up the tree's three; the fourth is denied wherever it comes from.
+        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Delegate, agent, root, settings: settings)).Verdict);
+        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Delegate, agent, child, settings: settings)).Verdict);
+        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Delegate, agent, root, settings: settings)).Verdict);
+        var fourth = await DecideAsync(Delegate, agent, child, settings: settings);
+        Assert.Equal(PolicyVerdict.Deny, fourth.Verdict);
+        Assert.Contains("policy.subagentCallsPerRun", fourth.Reason, StringComparison.Ordinal);
+        Assert.Equal(PolicyVerdict.Deny, (await DecideAsync(Delegate, agent, root, settings: settings)).Verdict);
+    }
+
+    [Fact]
+    public async Task SubagentDepth_IsDeniedBeyondTheLimit()
+    {
+        var agent = Agent("agents.delegate");
+        var root = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule));
+        var child = new RunSecurityState(new RunTrigger(RunTriggerKind.Subagent), parent: root);
+        var grandchild = new RunSecurityState(new RunTrigger(RunTriggerKind.Subagent), parent: child);
+
+        Assert.Equal(PolicyVerdict.Allow, (await DecideAsync(Delegate, agent, child)).Verdict);
+        var tooDeep = await DecideAsync(Delegate, agent, grandchild);
+        Assert.Equal(PolicyVerdict.Deny, tooDeep.Verdict);
+        Assert.Contains("at most 2 deep", tooDeep.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

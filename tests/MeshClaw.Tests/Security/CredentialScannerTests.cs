@@ -80,4 +80,17 @@ public sealed class CredentialScannerTests
 
         Assert.EndsWith("token: [credential:secret]", redacted, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void UnclosedAndNonKeyPemBlocks_AreLeftAlone_AndOnlyKeysGo()
+    {
+        var certificate = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----";
+        var key = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC PRIVATE KEY-----";
+        var headersOnly = string.Concat(Enumerable.Repeat("-----BEGIN RSA PRIVATE KEY----- ", 20_000));
+        var tally = new CredentialTally();
+
+        Assert.Equal($"{certificate}\n[credential:private-key]\nafter", CredentialScanner.Redact($"{certificate}\n{key}\nafter", tally));
+        Assert.Equal(headersOnly, CredentialScanner.Redact(headersOnly, tally));
+        Assert.Equal(1, tally.Total);
+    }
 }
