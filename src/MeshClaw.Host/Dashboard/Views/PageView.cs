@@ -32,7 +32,7 @@ public sealed record LoginView(string? Error) : PageView("Sign in", null);
 
 public sealed record MessageView(string Title, string? Csrf, string Message) : PageView(Title, Csrf);
 
-public sealed record HomeView(string? Csrf, IReadOnlyList<Approval> Pending, IReadOnlyList<RunRecord> Recent, IReadOnlyList<Outcome> Outcomes, string? ConfigRefused = null)
+public sealed record HomeView(string? Csrf, Overnight Overnight, IReadOnlyList<Approval> Pending, IReadOnlyList<RunRecord> Recent, IReadOnlyList<Outcome> Outcomes, string? ConfigRefused = null)
     : PageView("Home", Csrf, ConfigRefused is null ? null : $"The last edit of config.json was refused, so MeshClaw keeps the configuration it had before: {ConfigRefused}");
 
 public sealed record RunsView(string? Csrf, IReadOnlyList<RunRecord> Runs, string? Agent, string? Status) : PageView("Runs", Csrf);
@@ -59,4 +59,5 @@ public sealed record AgentsView(string? Csrf, bool Paused, IReadOnlyList<AgentRo
 
 public sealed record ApprovalsTableView(IReadOnlyList<Approval> Approvals, string? Csrf);
 
-public sealed record OutcomesTableView(IReadOnlyList<Outcome> Outcomes, string? Csrf);
+/// <summary>Outcomes with their verdict buttons; <paramref name="Back"/> is the page the buttons return to.</summary>
+public sealed record OutcomesTableView(IReadOnlyList<Outcome> Outcomes, string? Csrf, string Back);
