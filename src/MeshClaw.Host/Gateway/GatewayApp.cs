@@ -81,6 +81,7 @@ public static class GatewayApp
         pages.MapLogout();
         pages.MapHomePage();
         pages.MapRunsPages();
+        pages.MapUndoButtons();
         pages.MapApprovalsPage();
         pages.MapUsagePage();
         pages.MapWastePage();

@@ -25,6 +25,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         Home.OpenAIModel("main", Server.OpenAIBaseUrl, "web-main")
             .OpenAIModel("tight", Server.OpenAIBaseUrl, "web-tight")
             .Agent("worker", "model: main\ntools: [shell.exec, time.read]")
+            .Agent("editor", "model: main\ntools: [files.*]")
             .Agent("tight", "model: tight\ntools: [time.read]\nbudget:\n  tokens_per_run: 50\n  tokens_per_day: 1000");
         Gateway = await GatewayProcess.StartAsync(Home.Root);
         _playwright = await Playwright.CreateAsync();

@@ -110,7 +110,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
                 $"GET /{path} without a session answered {(int)response.StatusCode}");
         }
 
-        foreach (var path in new[] { "pause", "resume", "approvals/apr_x/approve", "outcomes/1/feedback", "logout" })
+        foreach (var path in new[] { "pause", "resume", "approvals/apr_x/approve", "outcomes/1/feedback", "logout", "runs/run_x/undo", "journal/1/undo" })
         {
             using var response = await anonymous.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent([]));
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);

@@ -37,7 +37,11 @@ public sealed record HomeView(string? Csrf, Overnight Overnight, IReadOnlyList<A
 
 public sealed record RunsView(string? Csrf, IReadOnlyList<RunRecord> Runs, string? Agent, string? Status) : PageView("Runs", Csrf);
 
-public sealed record RunView(string? Csrf, RunDetail Detail, IReadOnlyList<JournalEntry> Actions) : PageView($"Run {Detail.Run.Id}", Csrf);
+public sealed record RunView(string? Csrf, RunDetail Detail, IReadOnlyList<JournalEntry> Actions, UndoResult? Undo = null) : PageView($"Run {Detail.Run.Id}", Csrf)
+{
+    /// <summary>Entries an undo can still revert (done, with an inverse, not themselves an undo); the rest say why not.</summary>
+    public static bool Undoable(JournalEntry entry) => entry is { Status: JournalStatus.Done, Inverse: not null, Undoes: null };
+}
 
 public sealed record ApprovalsView(string? Csrf, IReadOnlyList<Approval> Pending, IReadOnlyList<Approval> Answered, string? Notice) : PageView("Approvals", Csrf, Notice);
 

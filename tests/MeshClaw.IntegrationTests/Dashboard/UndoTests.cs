@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using MeshClaw.Host.Api;
+using MeshClaw.IntegrationTests.Infrastructure;
+using MeshClaw.Testing;
+using Microsoft.Playwright;
+
+namespace MeshClaw.IntegrationTests.Dashboard;
+
+/// <summary>Undo buttons on the run page, going through the same undo as the API and the CLI.</summary>
+public sealed class UndoTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task UndoButtons_RevertOneEntryThenTheRun_AndSayWhatCouldNotBeUndone()
+    {
+        fixture.Server.For("web-main")
+            .Reply(ScriptedReply.ToolCalls(("write_file", """{"path":"first.txt","content":"one"}"""), ("write_file", """{"path":"second.txt","content":"two"}""")))
+            .Reply(ScriptedReply.Text("both written"));
+        var run = RunJson.Parse<RunView>(await fixture.Gateway.CliAsync("run", "editor", "-m", "write two files", "--json"));
+        var workspace = Path.Combine(fixture.Home.Root, "workspaces", "editor");
+        Assert.True(File.Exists(Path.Combine(workspace, "first.txt")) && File.Exists(Path.Combine(workspace, "second.txt")), "the run did not write its files");
+        var page = await fixture.SignedInPageAsync();
+        await page.GotoAsync(new Uri(fixture.Gateway.BaseUrl, $"runs/{run.Id}").ToString());
+
+        await page.ClickAsync("#journal tr:has-text('first.txt') button:has-text('Undo')");
+        await Assertions.Expect(page.Locator("#undo-report")).ToContainTextAsync("1 of 1 change(s) undone");
+        Assert.False(File.Exists(Path.Combine(workspace, "first.txt")), "the undone file is still there");
+        Assert.True(File.Exists(Path.Combine(workspace, "second.txt")), "undoing one entry touched another");
+
+        await page.ClickAsync("button:has-text('Undo this run')");
+        await Assertions.Expect(page.Locator("#undo-report")).ToContainTextAsync("1 of 2 change(s) undone");
+        await page.ScreenshotAsync(new() { Path = Screenshots.Path("run-undone"), FullPage = true });
+        Assert.Contains("not undone", await page.TextContentAsync("#undo-report li:has-text('first.txt')"), StringComparison.Ordinal);
+        Assert.Contains("already undone", await page.TextContentAsync("#undo-report li:has-text('first.txt')"), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(workspace, "second.txt")), "the run's other file is still there");
+        Assert.Equal(0, await page.Locator("#journal button:has-text('Undo')").CountAsync());
+
+        // The same journal and audit as any undo: two undo entries, each audited with the dashboard as the actor.
+        using var client = fixture.Gateway.AuthorizedClient();
+        var journal = (await client.GetFromJsonAsync<List<JournalEntryView>>(new Uri($"api/journal?run={run.Id}", UriKind.Relative), ApiJson.Options))!;
+        var audit = (await client.GetFromJsonAsync<List<AuditRecordView>>(new Uri($"api/audit?run={run.Id}", UriKind.Relative), ApiJson.Options))!;
+        Assert.Equal(2, journal.Count(e => e.Undoes is not null));
+        Assert.Equal(2, audit.Count(a => a.Kind == "action.undone" && a.Actor == "user:dashboard"));
+    }
+}
