@@ -63,6 +63,44 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task NewRun_AppearsOnHomeAndRuns_AsItStartsAndEnds_WithoutAReload()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        fixture.Server.For("web-main").Reply(ScriptedReply.After(gate.Task, ScriptedReply.Text("live run done", inputTokens: 1200, outputTokens: 34)));
+        var home = await fixture.SignedInPageAsync();
+        var runs = await fixture.SignedInPageAsync();
+        await runs.GotoAsync(new Uri(fixture.Gateway.BaseUrl, "runs").ToString());
+        var message = "live run " + Guid.NewGuid().ToString("N");
+        foreach (var page in new[] { home, runs })
+        {
+            await page.WaitForSelectorAsync("html[data-live=open]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+            // Gone after a reload: shows the page was changed in place.
+            await page.EvaluateAsync("() => { window.sameDocument = true; }");
+            Assert.Equal(0, await page.Locator($"#runs tr:has-text('{message}')").CountAsync());
+        }
+
+        using var client = fixture.Gateway.AuthorizedClient();
+        var pending = client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("worker", message, Trigger: "api"), ApiJson.Options);
+        foreach (var page in new[] { home, runs })
+        {
+            await Microsoft.Playwright.Assertions.Expect(page.Locator($"#runs tr:has-text('{message}') td:nth-child(4)")).ToHaveTextAsync("running");
+        }
+
+        gate.SetResult();
+        var run = (await (await pending).Content.ReadFromJsonAsync<RunView>(ApiJson.Options))!;
+        foreach (var page in new[] { home, runs })
+        {
+            var row = page.Locator($"#runs tr[data-run='{run.Id}']");
+            await Microsoft.Playwright.Assertions.Expect(row.Locator("td:nth-child(4) span.ok")).ToHaveTextAsync("succeeded");
+            await Microsoft.Playwright.Assertions.Expect(row.Locator("td.num")).ToHaveTextAsync("1,234");
+            Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), $"{page.Url} reloaded to show the run");
+            Assert.Equal(1, await row.CountAsync());
+        }
+
+        await runs.ScreenshotAsync(new() { Path = Shot("runs-live"), FullPage = true });
+    }
+
+    [Fact]
     public async Task BudgetStop_IsShownOnTheStoppedRun()
     {
         fixture.Server.For("web-tight").ReplyAlways(ScriptedReply.ToolCall("time_now", "{}").WithUsage(90, 20));
@@ -103,7 +141,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
     public async Task EveryPageAndRoute_RefusesWithoutASession_AndFormsWithoutTheCsrfToken()
     {
         using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Gateway.BaseUrl };
-        foreach (var path in new[] { "", "runs", "runs/run_x", "approvals", "usage", "usage.csv", "usage.json", "waste", "agents" })
+        foreach (var path in new[] { "", "runs", "runs/run_x", "approvals", "usage", "usage.csv", "usage.json", "waste", "agents", "events", "dashboard.js" })
         {
             using var response = await anonymous.GetAsync(new Uri(path, UriKind.Relative));
             Assert.True(response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString().EndsWith("/login", StringComparison.Ordinal) == true,
