@@ -4,6 +4,7 @@ using MeshClaw.Host.Api;
 using MeshClaw.Host.Composition;
 using MeshClaw.Host.Configuration;
 using MeshClaw.Host.Dashboard;
+using MeshClaw.Host.Dashboard.Chat;
 using MeshClaw.Host.Safety;
 using MeshClaw.Host.Scheduling;
 using MeshClaw.Storage;
@@ -87,5 +88,6 @@ public static class GatewayApp
         pages.MapWastePage();
         pages.MapAgentsPage();
         pages.MapLiveUpdates();
+        pages.MapChatPage();
     }
 }

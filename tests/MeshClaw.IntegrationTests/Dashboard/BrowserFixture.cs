@@ -10,6 +10,9 @@ namespace MeshClaw.IntegrationTests.Dashboard;
 /// <summary>A real gateway with data from real runs, and Debian's headless Chromium driven by Playwright.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
+    /// <summary>The browser test classes run one after another: each starts a gateway and a Chromium, and two cores are enough for one.</summary>
+    public const string Collection = "dashboard browser";
+
     private IPlaywright _playwright = null!;
 
     public ScriptedModelServer Server { get; private set; } = null!;

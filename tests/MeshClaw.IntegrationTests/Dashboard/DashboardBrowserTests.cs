@@ -9,6 +9,7 @@ using MeshClaw.Testing;
 namespace MeshClaw.IntegrationTests.Dashboard;
 
 /// <summary>The dashboard in a real headless Chromium against a real gateway, with data from real runs.</summary>
+[Collection(BrowserFixture.Collection)]
 public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private static string Shot(string name) => Path.Combine(BrowserFixture.Screenshots, name + ".png");
@@ -141,7 +142,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
     public async Task EveryPageAndRoute_RefusesWithoutASession_AndFormsWithoutTheCsrfToken()
     {
         using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Gateway.BaseUrl };
-        foreach (var path in new[] { "", "runs", "runs/run_x", "approvals", "usage", "usage.csv", "usage.json", "waste", "agents", "events", "dashboard.js" })
+        foreach (var path in new[] { "", "runs", "runs/run_x", "approvals", "usage", "usage.csv", "usage.json", "waste", "agents", "events", "dashboard.js", "chat", "chat.js" })
         {
             using var response = await anonymous.GetAsync(new Uri(path, UriKind.Relative));
             Assert.True(response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString().EndsWith("/login", StringComparison.Ordinal) == true,

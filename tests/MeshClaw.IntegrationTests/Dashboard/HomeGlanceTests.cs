@@ -14,6 +14,7 @@ using Microsoft.Playwright;
 namespace MeshClaw.IntegrationTests.Dashboard;
 
 /// <summary>The home page's overnight glance, on a gateway of its own so every figure on it is known exactly.</summary>
+[Collection(BrowserFixture.Collection)]
 public sealed class HomeGlanceTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]

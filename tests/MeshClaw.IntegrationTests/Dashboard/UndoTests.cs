@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 namespace MeshClaw.IntegrationTests.Dashboard;
 
 /// <summary>Undo buttons on the run page, going through the same undo as the API and the CLI.</summary>
+[Collection(BrowserFixture.Collection)]
 public sealed class UndoTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]

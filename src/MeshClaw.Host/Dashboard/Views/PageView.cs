@@ -35,6 +35,9 @@ public sealed record MessageView(string Title, string? Csrf, string Message) : P
 public sealed record HomeView(string? Csrf, Overnight Overnight, IReadOnlyList<Approval> Pending, IReadOnlyList<RunRecord> Recent, IReadOnlyList<Outcome> Outcomes, string? ConfigRefused = null)
     : PageView("Home", Csrf, ConfigRefused is null ? null : $"The last edit of config.json was refused, so MeshClaw keeps the configuration it had before: {ConfigRefused}");
 
+/// <summary>The chat page: the agents to pick from, the one asked for, and this page's chat session.</summary>
+public sealed record ChatView(string? Csrf, IReadOnlyList<string> Agents, string? Agent, string Session) : PageView("Chat", Csrf);
+
 public sealed record RunsView(string? Csrf, IReadOnlyList<RunRecord> Runs, string? Agent, string? Status) : PageView("Runs", Csrf);
 
 public sealed record RunView(string? Csrf, RunDetail Detail, IReadOnlyList<JournalEntry> Actions, UndoResult? Undo = null) : PageView($"Run {Detail.Run.Id}", Csrf)
