@@ -42,9 +42,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A new browser page, signed in through the sign-in form with the access token.</summary>
-    public async Task<IPage> SignedInPageAsync()
+    public async Task<IPage> SignedInPageAsync(ViewportSize? viewport = null)
     {
-        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { AcceptDownloads = true });
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { AcceptDownloads = true, ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 } });
         await page.GotoAsync(new Uri(Gateway.BaseUrl, "login").ToString());
         await page.FillAsync("#token", Token);
         await page.ClickAsync("#signin");
