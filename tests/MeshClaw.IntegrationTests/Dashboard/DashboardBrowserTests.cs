@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using MeshClaw.Core.Runs;
 using MeshClaw.Host.Api;
+using MeshClaw.Host.Dashboard;
 using MeshClaw.IntegrationTests.Infrastructure;
 using MeshClaw.Testing;
 
@@ -136,6 +137,9 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         Assert.Equal(ledger.TotalTokens, rows.Sum(r => long.Parse(r[4], CultureInfo.InvariantCulture) + long.Parse(r[5], CultureInfo.InvariantCulture)));
         Assert.Equal(ledger.TotalCost, rows.Sum(r => decimal.Parse(r[8], CultureInfo.InvariantCulture)));
         Assert.Equal(ledger.Calls, rows.Sum(r => int.Parse(r[3], CultureInfo.InvariantCulture)));
+        // Every call of this gateway was made today: the chart has one bar, and it says how much.
+        Assert.Equal([Format.Compact(ledger.TotalTokens)], await page.Locator("#tokens-chart svg text.value").AllTextContentsAsync());
+        Assert.Equal(["tokens", "day (UTC)"], await page.Locator("#tokens-chart svg text.axis-title").AllTextContentsAsync());
     }
 
     [Fact]

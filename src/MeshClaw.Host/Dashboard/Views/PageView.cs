@@ -54,7 +54,7 @@ public sealed record BudgetRow(string Who, string Limit, decimal Used, decimal O
 }
 
 public sealed record UsageView(
-    string? Csrf, string Days, ValueSummary Value, HtmlString Chart, IReadOnlyList<BudgetRow> Budgets,
+    string? Csrf, string Days, ValueSummary Value, HtmlString Chart, HtmlString CostChart, IReadOnlyList<BudgetRow> Budgets,
     IReadOnlyList<(string Title, IReadOnlyList<UsageTotal> Totals)> Groupings, IReadOnlyList<Outcome> Outcomes) : PageView("Usage and value", Csrf);
 
 public sealed record WasteView(string? Csrf, string Days, IReadOnlyList<WasteItem> Waste) : PageView("Waste", Csrf);
