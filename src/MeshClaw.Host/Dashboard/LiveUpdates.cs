@@ -8,8 +8,8 @@ namespace MeshClaw.Host.Dashboard;
 /// <summary>
 /// Live approvals and runs: the signed-in dashboard listens to MeshClaw's event stream (<c>/events</c>, behind the
 /// cookie scheme), so a held call shows up without a reload (the home and approvals pages refresh themselves; any other
-/// page shows a notice linking to the approvals), and a run appears in the runs table as it starts and changes as it
-/// ends. One small script served by the gateway itself (the CSP allows scripts and
+/// page shows a notice linking to the approvals), a run appears in the runs table as it starts and changes as it
+/// ends, and pausing or resuming MeshClaw shows as a notice on every open page. One small script served by the gateway itself (the CSP allows scripts and
 /// connections to 'self' only); text from events is set as text, never as markup.
 /// </summary>
 public static class LiveUpdates
@@ -31,19 +31,19 @@ public static class LiveUpdates
         // Text from events is always set as text, never as markup.
         (() => {
           const refreshing = ['/', '/approvals'];
-          const notice = (text) => {
-            let bar = document.getElementById('live-approvals');
+          const notice = (id, text, href, label) => {
+            let bar = document.getElementById(id);
             if (!bar) {
               bar = document.createElement('p');
-              bar.id = 'live-approvals';
+              bar.id = id;
               bar.className = 'notice';
               const main = document.querySelector('main');
               main.insertBefore(bar, main.firstChild);
             }
             bar.textContent = text + ' ';
             const link = document.createElement('a');
-            link.href = '/approvals';
-            link.textContent = 'Open approvals';
+            link.href = href;
+            link.textContent = label;
             bar.appendChild(link);
           };
           const changed = (event, words) => {
@@ -52,7 +52,11 @@ public static class LiveUpdates
               return;
             }
             const approval = JSON.parse(event.data);
-            notice(`Agent ${approval.agent} ${words} ${approval.tool} (${approval.reason}).`);
+            notice('live-approvals', `Agent ${approval.agent} ${words} ${approval.tool} (${approval.reason}).`, '/approvals', 'Open approvals');
+          };
+          const pause = (event) => {
+            const change = JSON.parse(event.data);
+            notice('live-pause', `MeshClaw was ${change.paused ? 'paused: nothing autonomous runs' : 'resumed'} (by ${change.by}).`, '/agents', 'Agents and the kill switch');
           };
 
           // Runs: a row per run in the #runs table, put in at the top when it starts and replaced when it ends,
@@ -101,6 +105,8 @@ public static class LiveUpdates
           events.addEventListener('approval.answered', (e) => changed(e, 'got an answer for'));
           events.addEventListener('run.started', showRun);
           events.addEventListener('run.ended', showRun);
+          events.addEventListener('meshclaw.paused', pause);
+          events.addEventListener('meshclaw.resumed', pause);
           document.documentElement.dataset.live = 'listening';
           events.addEventListener('open', () => { document.documentElement.dataset.live = 'open'; });
         })();

@@ -103,6 +103,27 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task PauseAndResume_ShowAsANoticeOnAnOpenPage_WithoutAReload()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await page.GotoAsync(new Uri(fixture.Gateway.BaseUrl, "usage").ToString());
+        await page.WaitForSelectorAsync("html[data-live=open]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+        using var client = fixture.Gateway.AuthorizedClient();
+        try
+        {
+            (await client.PostAsync(new Uri("api/pause", UriKind.Relative), null)).EnsureSuccessStatusCode();
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#live-pause")).ToContainTextAsync("MeshClaw was paused: nothing autonomous runs (by user:api).");
+        }
+        finally
+        {
+            (await client.PostAsync(new Uri("api/resume", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        }
+
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#live-pause")).ToContainTextAsync("MeshClaw was resumed (by user:api).");
+        Assert.Equal("/agents", await page.GetAttributeAsync("#live-pause a", "href"));
+    }
+
+    [Fact]
     public async Task BudgetStop_IsShownOnTheStoppedRun()
     {
         fixture.Server.For("web-tight").ReplyAlways(ScriptedReply.ToolCall("time_now", "{}").WithUsage(90, 20));
