@@ -28,7 +28,11 @@ public static class UndoButtons
                     StatusCodes.Status404NotFound);
             }
 
-            return await RunsPages.RunPageAsync(http, entry.RunId, runs, journal, await TryAsync($"Undo of action {id}", () => undo.UndoActionAsync(id, Actor(http), ct)), ct);
+            var result = await TryAsync($"Undo of action {id}", () => undo.UndoActionAsync(id, Actor(http), ct));
+            // Answered on the page the button was on: the journal, or the entry's run.
+            return (await http.Request.ReadFormAsync(ct))["back"] == JournalPage.Path
+                ? await JournalPage.PageAsync(http, journal, result, ct)
+                : await RunsPages.RunPageAsync(http, entry.RunId, runs, journal, result, ct);
         });
     }
 

@@ -83,6 +83,7 @@ public static class GatewayApp
         pages.MapHomePage();
         pages.MapRunsPages();
         pages.MapUndoButtons();
+        pages.MapJournalPage();
         pages.MapApprovalsPage();
         pages.MapUsagePage();
         pages.MapWastePage();

@@ -167,7 +167,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
     public async Task EveryPageAndRoute_RefusesWithoutASession_AndFormsWithoutTheCsrfToken()
     {
         using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Gateway.BaseUrl };
-        foreach (var path in new[] { "", "runs", "runs/run_x", "approvals", "usage", "usage.csv", "usage.json", "waste", "agents", "events", "dashboard.js", "chat", "chat.js" })
+        foreach (var path in new[] { "", "runs", "runs/run_x", "approvals", "usage", "usage.csv", "usage.json", "waste", "agents", "events", "dashboard.js", "chat", "chat.js", "journal" })
         {
             using var response = await anonymous.GetAsync(new Uri(path, UriKind.Relative));
             Assert.True(response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString().EndsWith("/login", StringComparison.Ordinal) == true,

@@ -35,7 +35,7 @@ public sealed class PageLayoutTests(BrowserFixture fixture) : IClassFixture<Brow
         var pages = new (string Name, string Path)[]
         {
             ("home", ""), ("chat", "chat"), ("runs", "runs"), ("run-long-input", $"runs/{longRun.Id}"), ("run-with-changes", $"runs/{editorRun.Id}"),
-            ("approvals", "approvals"), ("usage", "usage"), ("waste", "waste"), ("agents", "agents"), ("sign-in", "login"),
+            ("approvals", "approvals"), ("journal", "journal"), ("usage", "usage"), ("waste", "waste"), ("agents", "agents"), ("sign-in", "login"),
         };
 
         foreach (var (width, viewport) in new[] { ("desktop", Desktop), ("phone", Phone) })

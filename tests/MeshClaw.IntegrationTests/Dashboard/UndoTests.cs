@@ -42,4 +42,27 @@ public sealed class UndoTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         Assert.Equal(2, journal.Count(e => e.Undoes is not null));
         Assert.Equal(2, audit.Count(a => a.Kind == "action.undone" && a.Actor == "user:dashboard"));
     }
+
+    [Fact]
+    public async Task JournalPage_ListsChangesAcrossRuns_AndUndoesOneThere()
+    {
+        fixture.Server.For("web-main").Reply(ScriptedReply.ToolCall("write_file", """{"path":"from-the-journal-page.txt","content":"x"}""")).Reply(ScriptedReply.Text("written"));
+        var run = RunJson.Parse<RunView>(await fixture.Gateway.CliAsync("run", "editor", "-m", "write one file", "--json"));
+        var file = Path.Combine(fixture.Home.Root, "workspaces", "editor", "from-the-journal-page.txt");
+        Assert.True(File.Exists(file), "the run did not write its file");
+        var page = await fixture.SignedInPageAsync();
+        await page.GotoAsync(new Uri(fixture.Gateway.BaseUrl, "journal").ToString());
+        var row = page.Locator("#journal tr:has-text('from-the-journal-page.txt')");
+        Assert.Equal($"/runs/{run.Id}", await row.Locator("a").GetAttributeAsync("href"));
+
+        await row.Locator("button:has-text('Undo')").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#undo-report")).ToContainTextAsync("1 of 1 change(s) undone");
+        await page.ScreenshotAsync(new() { Path = Screenshots.Path("journal-undone"), FullPage = true });
+        // Answered on the journal page itself, not the run's.
+        Assert.Matches(@"/journal/\d+/undo$", page.Url);
+        Assert.Equal("Journal", await page.TextContentAsync("h1"));
+        Assert.False(File.Exists(file), "the undone file is still there");
+        Assert.Contains("undo of", await page.TextContentAsync("#journal tr:has-text('delete_file'):has-text('from-the-journal-page.txt')"), StringComparison.Ordinal);
+    }
 }

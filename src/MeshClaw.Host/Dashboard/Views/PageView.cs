@@ -40,7 +40,13 @@ public sealed record ChatView(string? Csrf, IReadOnlyList<string> Agents, string
 
 public sealed record RunsView(string? Csrf, IReadOnlyList<RunRecord> Runs, string? Agent, string? Status) : PageView("Runs", Csrf);
 
-public sealed record RunView(string? Csrf, RunDetail Detail, IReadOnlyList<JournalEntry> Actions, UndoResult? Undo = null) : PageView($"Run {Detail.Run.Id}", Csrf)
+public sealed record RunView(string? Csrf, RunDetail Detail, IReadOnlyList<JournalEntry> Actions, UndoResult? Undo = null) : PageView($"Run {Detail.Run.Id}", Csrf);
+
+/// <summary>The changes MeshClaw made, newest first, across runs, with an undo button on each that can still be undone.</summary>
+public sealed record JournalView(string? Csrf, IReadOnlyList<JournalEntry> Entries, UndoResult? Undo = null) : PageView("Journal", Csrf);
+
+/// <summary>Journal entries with their undo buttons; <paramref name="Back"/> names the page to answer with (null: the entry's run), and adds run columns.</summary>
+public sealed record JournalTableView(IReadOnlyList<JournalEntry> Entries, string? Csrf, string? Back)
 {
     /// <summary>Entries an undo can still revert (done, with an inverse, not themselves an undo); the rest say why not.</summary>
     public static bool Undoable(JournalEntry entry) => entry is { Status: JournalStatus.Done, Inverse: not null, Undoes: null };
