@@ -52,6 +52,13 @@ public static class LiveUpdates
               return;
             }
             const approval = JSON.parse(event.data);
+            // Its run now waits for an answer (run.ended replaces the row again when it is over).
+            const waiting = Array.from(document.querySelectorAll('#runs tr[data-run]')).find((r) => r.dataset.run === approval.runId);
+            if (waiting && approval.status === 'pending') {
+              const status = waiting.querySelector('td:nth-child(4) span');
+              status.className = 'warn';
+              status.textContent = 'waiting-approval';
+            }
             notice('live-approvals', `Agent ${approval.agent} ${words} ${approval.tool} (${approval.reason}).`, '/approvals', 'Open approvals');
           };
           const pause = (event) => {

@@ -57,8 +57,12 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         await approvals.WaitForSelectorAsync("#pending-approvals >> text=touch live-approval");
         await runs.WaitForSelectorAsync("#live-approvals >> text=asks to use run_command");
         await runs.ScreenshotAsync(new() { Path = Shot("live-approval-notice"), FullPage = true });
+        var runId = (await approvals.Locator("#pending-approvals tr:has-text('touch live-approval')").GetAttributeAsync("data-run"))!;
+        await Microsoft.Playwright.Assertions.Expect(runs.Locator($"#runs tr[data-run='{runId}'] td:nth-child(4)")).ToHaveTextAsync("waiting-approval");
         await approvals.ClickAsync("#pending-approvals button:has-text('Approve')");
         var run = (await (await pending).Content.ReadFromJsonAsync<RunView>(ApiJson.Options))!;
+        await Microsoft.Playwright.Assertions.Expect(runs.Locator($"#runs tr[data-run='{runId}'] td:nth-child(4)")).ToHaveTextAsync("succeeded");
+        Assert.Equal(run.Id, runId);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal("Open approvals", await runs.TextContentAsync("#live-approvals a[href='/approvals']"));
