@@ -9,9 +9,10 @@ using Microsoft.AspNetCore.Routing;
 namespace MeshClaw.Host.Dashboard;
 
 /// <summary>
-/// Undo from the run page: a whole run, or one journal entry. Both go through <see cref="UndoService"/>, the entry point
-/// the API and `meshclaw undo` use (the executor's undo: journaled and audited, by the signed-in user), and answer with
-/// the run page and what was undone and what could not be, with why.
+/// Undo from the dashboard: a whole run (run page), or one journal entry (run page or journal page). Both go through
+/// <see cref="UndoService"/>, the entry point the API and `meshclaw undo` use (the executor's undo: journaled and
+/// audited, by the signed-in user), and answer with the page the button was on, saying what was undone and what could
+/// not be, with why.
 /// </summary>
 public static class UndoButtons
 {
