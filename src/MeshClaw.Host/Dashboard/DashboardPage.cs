@@ -24,6 +24,10 @@ public static class DashboardPage
         return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
+    /// <summary>A path of this dashboard to go back to after a form, or <paramref name="fallback"/> for anything else (another site, a scheme).</summary>
+    public static string LocalPath(string? path, string fallback) =>
+        path is { Length: > 0 } p && p[0] == '/' && !p.StartsWith("//", StringComparison.Ordinal) && !p.StartsWith("/\\", StringComparison.Ordinal) ? p : fallback;
+
     /// <summary>The start (UTC midnight) of the last N days, today included; whole days let the rollup answer.</summary>
     public static DateTimeOffset Since(string? days, TimeProvider time) =>
         new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(1 - Days(days));

@@ -10,6 +10,14 @@ public static class Format
 
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>A figure short enough for a chart's axis and bars: 950, 12.5k, 3.2M.</summary>
+    public static string Compact(double value) => Math.Abs(value) switch
+    {
+        >= 1_000_000 => (value / 1_000_000).ToString("0.#", CultureInfo.InvariantCulture) + "M",
+        >= 1_000 => (value / 1_000).ToString("0.#", CultureInfo.InvariantCulture) + "k",
+        _ => value.ToString("0.#", CultureInfo.InvariantCulture),
+    };
+
     public static string Share(double value) => value.ToString("P0", CultureInfo.InvariantCulture);
 
     public static string Time(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

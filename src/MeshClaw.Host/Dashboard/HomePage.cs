@@ -1,6 +1,7 @@
 using MeshClaw.Core.Approvals;
 using MeshClaw.Core.Insights;
 using MeshClaw.Core.Runs;
+using MeshClaw.Core.Usage;
 using MeshClaw.Host.Configuration;
 using MeshClaw.Host.Dashboard.Slices;
 using MeshClaw.Host.Dashboard.Views;
@@ -10,15 +11,17 @@ using Microsoft.AspNetCore.Routing;
 
 namespace MeshClaw.Host.Dashboard;
 
-/// <summary>What happened since the user last looked: a refused config edit, pending approvals first, then runs and outcomes.</summary>
+/// <summary>What happened since the user last looked: a refused config edit, the overnight glance, pending approvals, then runs and outcomes.</summary>
 public static class HomePage
 {
     public static void MapHomePage(this RouteGroupBuilder pages) =>
-        pages.MapGet("/", async Task<IResult> (HttpContext http, IApprovalStore approvals, IRunStore runs, IOutcomes outcomes, ConfigSource config, TimeProvider time, CancellationToken ct) =>
+        pages.MapGet("/", async Task<IResult> (HttpContext http, IApprovalStore approvals, IRunStore runs, IOutcomes outcomes, IInsights insights, IUsageLedger ledger,
+            ConfigSource config, TimeProvider time, CancellationToken ct) =>
         {
             // Looked at now, so an edit made since the last run shows here at once.
             config.Refresh();
-            return await DashboardPage.RenderAsync(http, Home.Create(new HomeView(DashboardPage.Csrf(http), await approvals.PendingAsync(ct), await runs.ListAsync(15, null, ct),
+            var overnight = await Overnight.ReadAsync(Overnight.Start(time.GetUtcNow(), config.Current().Config.Policy.TimeZone), insights, ledger, runs, ct);
+            return await DashboardPage.RenderAsync(http, Home.Create(new HomeView(DashboardPage.Csrf(http), overnight, await approvals.PendingAsync(ct), await runs.ListAsync(15, null, ct),
                 await outcomes.RecentAsync(time.GetUtcNow().AddDays(-1), 15, ct), config.RefusedEdit)));
         });
 }

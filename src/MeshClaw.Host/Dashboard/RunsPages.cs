@@ -24,9 +24,13 @@ public static class RunsPages
             return await DashboardPage.RenderAsync(http, Slices.Runs.Create(new RunsView(DashboardPage.Csrf(http), list, agent, status)));
         });
 
-        pages.MapGet("/runs/{id}", async Task<IResult> (HttpContext http, string id, IRunStore runs, IActionJournal journal, CancellationToken ct) =>
-            await runs.GetAsync(new RunId(id), ct) is { } detail
-                ? await DashboardPage.RenderAsync(http, Run.Create(new Views.RunView(DashboardPage.Csrf(http), detail, await journal.ForRunAsync(id, ct))))
-                : await DashboardPage.RenderAsync(http, Message.Create(new MessageView("No such run", DashboardPage.Csrf(http), $"There is no run {id}.")), StatusCodes.Status404NotFound));
+        pages.MapGet("/runs/{id}", Task<IResult> (HttpContext http, string id, IRunStore runs, IActionJournal journal, CancellationToken ct) =>
+            RunPageAsync(http, id, runs, journal, null, ct));
     }
+
+    /// <summary>One run, with the report of an undo just done on it when there is one.</summary>
+    public static async Task<IResult> RunPageAsync(HttpContext http, string id, IRunStore runs, IActionJournal journal, UndoResult? undo, CancellationToken ct) =>
+        await runs.GetAsync(new RunId(id), ct) is { } detail
+            ? await DashboardPage.RenderAsync(http, Run.Create(new Views.RunView(DashboardPage.Csrf(http), detail, await journal.ForRunAsync(id, ct), undo)))
+            : await DashboardPage.RenderAsync(http, Message.Create(new MessageView("No such run", DashboardPage.Csrf(http), $"There is no run {id}.")), StatusCodes.Status404NotFound);
 }

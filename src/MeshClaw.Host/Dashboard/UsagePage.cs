@@ -32,7 +32,8 @@ public static class UsagePage
 
             return await DashboardPage.RenderAsync(http, Usage.Create(new UsageView(
                 DashboardPage.Csrf(http), DashboardPage.Days(days).ToString(CultureInfo.InvariantCulture), await insights.ValueAsync(since, ct),
-                Chart.Bars([.. byDay.Select(d => (d.Key, (double)(d.InputTokens + d.OutputTokens)))], "tokens"),
+                Chart.Bars([.. byDay.Select(d => (d.Key, (double)(d.InputTokens + d.OutputTokens)))], "tokens", v => Format.Compact(v)),
+                Chart.Bars([.. byDay.Select(d => (d.Key, (double)d.Cost))], "cost", v => Format.Money((decimal)v)),
                 await BudgetsAsync(spend, config.Current().Config.Budgets, agents, ct), groupings, await outcomes.RecentAsync(since, 50, ct))));
         });
 
@@ -53,15 +54,15 @@ public static class UsagePage
 
         pages.MapPost("/outcomes/{id:long}/feedback", async Task<IResult> (HttpContext http, long id, IOutcomes outcomes, TimeProvider time, CancellationToken ct) =>
         {
-            if (OutcomeVerdicts.Parse((await http.Request.ReadFormAsync(ct))["verdict"].ToString()) is not { } verdict)
+            var form = await http.Request.ReadFormAsync(ct);
+            if (OutcomeVerdicts.Parse(form["verdict"].ToString()) is not { } verdict)
             {
                 return Results.BadRequest($"verdict is {OutcomeVerdicts.Expected}");
             }
 
-            // Back to the page the form was on, but only ever to a page of this dashboard.
-            var back = http.Request.Headers.Referer.ToString();
-            var local = Uri.TryCreate(back, UriKind.Absolute, out var url) && url.Authority == http.Request.Host.Value ? url.PathAndQuery : "/usage";
-            return await outcomes.FeedbackAsync(id, verdict, time.GetUtcNow(), ct) ? Results.LocalRedirect(local) : Results.NotFound();
+            // Back to the page the form was on, named by the form itself (the gateway sends no Referer: its policy is
+            // no-referrer), but only ever to a page of this dashboard.
+            return await outcomes.FeedbackAsync(id, verdict, time.GetUtcNow(), ct) ? Results.LocalRedirect(DashboardPage.LocalPath(form["back"], "/usage")) : Results.NotFound();
         });
     }
 

@@ -4,6 +4,7 @@ using MeshClaw.Host.Api;
 using MeshClaw.Host.Composition;
 using MeshClaw.Host.Configuration;
 using MeshClaw.Host.Dashboard;
+using MeshClaw.Host.Dashboard.Chat;
 using MeshClaw.Host.Safety;
 using MeshClaw.Host.Scheduling;
 using MeshClaw.Storage;
@@ -81,10 +82,13 @@ public static class GatewayApp
         pages.MapLogout();
         pages.MapHomePage();
         pages.MapRunsPages();
+        pages.MapUndoButtons();
+        pages.MapJournalPage();
         pages.MapApprovalsPage();
         pages.MapUsagePage();
         pages.MapWastePage();
         pages.MapAgentsPage();
         pages.MapLiveUpdates();
+        pages.MapChatPage();
     }
 }

@@ -10,6 +10,9 @@ namespace MeshClaw.IntegrationTests.Dashboard;
 /// <summary>A real gateway with data from real runs, and Debian's headless Chromium driven by Playwright.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
+    /// <summary>The browser test classes run one after another: each starts a gateway and a Chromium, and two cores are enough for one.</summary>
+    public const string Collection = "dashboard browser";
+
     private IPlaywright _playwright = null!;
 
     public ScriptedModelServer Server { get; private set; } = null!;
@@ -25,6 +28,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         Home.OpenAIModel("main", Server.OpenAIBaseUrl, "web-main")
             .OpenAIModel("tight", Server.OpenAIBaseUrl, "web-tight")
             .Agent("worker", "model: main\ntools: [shell.exec, time.read]")
+            .Agent("editor", "model: main\ntools: [files.*]")
             .Agent("tight", "model: tight\ntools: [time.read]\nbudget:\n  tokens_per_run: 50\n  tokens_per_day: 1000");
         Gateway = await GatewayProcess.StartAsync(Home.Root);
         _playwright = await Playwright.CreateAsync();
@@ -38,9 +42,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A new browser page, signed in through the sign-in form with the access token.</summary>
-    public async Task<IPage> SignedInPageAsync()
+    public async Task<IPage> SignedInPageAsync(ViewportSize? viewport = null)
     {
-        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { AcceptDownloads = true });
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { AcceptDownloads = true, ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 } });
         await page.GotoAsync(new Uri(Gateway.BaseUrl, "login").ToString());
         await page.FillAsync("#token", Token);
         await page.ClickAsync("#signin");

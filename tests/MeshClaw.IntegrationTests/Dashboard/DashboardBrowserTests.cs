@@ -3,12 +3,14 @@ using System.Net;
 using System.Net.Http.Json;
 using MeshClaw.Core.Runs;
 using MeshClaw.Host.Api;
+using MeshClaw.Host.Dashboard;
 using MeshClaw.IntegrationTests.Infrastructure;
 using MeshClaw.Testing;
 
 namespace MeshClaw.IntegrationTests.Dashboard;
 
 /// <summary>The dashboard in a real headless Chromium against a real gateway, with data from real runs.</summary>
+[Collection(BrowserFixture.Collection)]
 public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private static string Shot(string name) => Path.Combine(BrowserFixture.Screenshots, name + ".png");
@@ -55,11 +57,74 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         await approvals.WaitForSelectorAsync("#pending-approvals >> text=touch live-approval");
         await runs.WaitForSelectorAsync("#live-approvals >> text=asks to use run_command");
         await runs.ScreenshotAsync(new() { Path = Shot("live-approval-notice"), FullPage = true });
+        var runId = (await approvals.Locator("#pending-approvals tr:has-text('touch live-approval')").GetAttributeAsync("data-run"))!;
+        await Microsoft.Playwright.Assertions.Expect(runs.Locator($"#runs tr[data-run='{runId}'] td:nth-child(4)")).ToHaveTextAsync("waiting-approval");
         await approvals.ClickAsync("#pending-approvals button:has-text('Approve')");
         var run = (await (await pending).Content.ReadFromJsonAsync<RunView>(ApiJson.Options))!;
+        await Microsoft.Playwright.Assertions.Expect(runs.Locator($"#runs tr[data-run='{runId}'] td:nth-child(4)")).ToHaveTextAsync("succeeded");
+        Assert.Equal(run.Id, runId);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal("Open approvals", await runs.TextContentAsync("#live-approvals a[href='/approvals']"));
+    }
+
+    [Fact]
+    public async Task NewRun_AppearsOnHomeAndRuns_AsItStartsAndEnds_WithoutAReload()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        fixture.Server.For("web-main").Reply(ScriptedReply.After(gate.Task, ScriptedReply.Text("live run done", inputTokens: 1200, outputTokens: 34)));
+        var home = await fixture.SignedInPageAsync();
+        var runs = await fixture.SignedInPageAsync();
+        await runs.GotoAsync(new Uri(fixture.Gateway.BaseUrl, "runs").ToString());
+        var message = "live run " + Guid.NewGuid().ToString("N");
+        foreach (var page in new[] { home, runs })
+        {
+            await page.WaitForSelectorAsync("html[data-live=open]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+            // Gone after a reload: shows the page was changed in place.
+            await page.EvaluateAsync("() => { window.sameDocument = true; }");
+            Assert.Equal(0, await page.Locator($"#runs tr:has-text('{message}')").CountAsync());
+        }
+
+        using var client = fixture.Gateway.AuthorizedClient();
+        var pending = client.PostAsJsonAsync(new Uri("api/runs", UriKind.Relative), new StartRunBody("worker", message, Trigger: "api"), ApiJson.Options);
+        foreach (var page in new[] { home, runs })
+        {
+            await Microsoft.Playwright.Assertions.Expect(page.Locator($"#runs tr:has-text('{message}') td:nth-child(4)")).ToHaveTextAsync("running");
+        }
+
+        gate.SetResult();
+        var run = (await (await pending).Content.ReadFromJsonAsync<RunView>(ApiJson.Options))!;
+        foreach (var page in new[] { home, runs })
+        {
+            var row = page.Locator($"#runs tr[data-run='{run.Id}']");
+            await Microsoft.Playwright.Assertions.Expect(row.Locator("td:nth-child(4) span.ok")).ToHaveTextAsync("succeeded");
+            await Microsoft.Playwright.Assertions.Expect(row.Locator("td.num")).ToHaveTextAsync("1,234");
+            Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), $"{page.Url} reloaded to show the run");
+            Assert.Equal(1, await row.CountAsync());
+        }
+
+        await runs.ScreenshotAsync(new() { Path = Shot("runs-live"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task PauseAndResume_ShowAsANoticeOnAnOpenPage_WithoutAReload()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await page.GotoAsync(new Uri(fixture.Gateway.BaseUrl, "usage").ToString());
+        await page.WaitForSelectorAsync("html[data-live=open]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+        using var client = fixture.Gateway.AuthorizedClient();
+        try
+        {
+            (await client.PostAsync(new Uri("api/pause", UriKind.Relative), null)).EnsureSuccessStatusCode();
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#live-pause")).ToContainTextAsync("MeshClaw was paused: nothing autonomous runs (by user:api).");
+        }
+        finally
+        {
+            (await client.PostAsync(new Uri("api/resume", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        }
+
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#live-pause")).ToContainTextAsync("MeshClaw was resumed (by user:api).");
+        Assert.Equal("/agents", await page.GetAttributeAsync("#live-pause a", "href"));
     }
 
     [Fact]
@@ -97,20 +162,23 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         Assert.Equal(ledger.TotalTokens, rows.Sum(r => long.Parse(r[4], CultureInfo.InvariantCulture) + long.Parse(r[5], CultureInfo.InvariantCulture)));
         Assert.Equal(ledger.TotalCost, rows.Sum(r => decimal.Parse(r[8], CultureInfo.InvariantCulture)));
         Assert.Equal(ledger.Calls, rows.Sum(r => int.Parse(r[3], CultureInfo.InvariantCulture)));
+        // Every call of this gateway was made today: the chart has one bar, and it says how much.
+        Assert.Equal([Format.Compact(ledger.TotalTokens)], await page.Locator("#tokens-chart svg text.value").AllTextContentsAsync());
+        Assert.Equal(["tokens", "day (UTC)"], await page.Locator("#tokens-chart svg text.axis-title").AllTextContentsAsync());
     }
 
     [Fact]
     public async Task EveryPageAndRoute_RefusesWithoutASession_AndFormsWithoutTheCsrfToken()
     {
         using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Gateway.BaseUrl };
-        foreach (var path in new[] { "", "runs", "runs/run_x", "approvals", "usage", "usage.csv", "usage.json", "waste", "agents" })
+        foreach (var path in new[] { "", "runs", "runs/run_x", "approvals", "usage", "usage.csv", "usage.json", "waste", "agents", "events", "dashboard.js", "chat", "chat.js", "journal" })
         {
             using var response = await anonymous.GetAsync(new Uri(path, UriKind.Relative));
             Assert.True(response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString().EndsWith("/login", StringComparison.Ordinal) == true,
                 $"GET /{path} without a session answered {(int)response.StatusCode}");
         }
 
-        foreach (var path in new[] { "pause", "resume", "approvals/apr_x/approve", "outcomes/1/feedback", "logout" })
+        foreach (var path in new[] { "pause", "resume", "approvals/apr_x/approve", "outcomes/1/feedback", "logout", "runs/run_x/undo", "journal/1/undo" })
         {
             using var response = await anonymous.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent([]));
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);

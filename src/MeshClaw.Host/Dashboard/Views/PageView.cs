@@ -32,12 +32,25 @@ public sealed record LoginView(string? Error) : PageView("Sign in", null);
 
 public sealed record MessageView(string Title, string? Csrf, string Message) : PageView(Title, Csrf);
 
-public sealed record HomeView(string? Csrf, IReadOnlyList<Approval> Pending, IReadOnlyList<RunRecord> Recent, IReadOnlyList<Outcome> Outcomes, string? ConfigRefused = null)
+public sealed record HomeView(string? Csrf, Overnight Overnight, IReadOnlyList<Approval> Pending, IReadOnlyList<RunRecord> Recent, IReadOnlyList<Outcome> Outcomes, string? ConfigRefused = null)
     : PageView("Home", Csrf, ConfigRefused is null ? null : $"The last edit of config.json was refused, so MeshClaw keeps the configuration it had before: {ConfigRefused}");
+
+/// <summary>The chat page: the agents to pick from, the one asked for, and this page's chat session.</summary>
+public sealed record ChatView(string? Csrf, IReadOnlyList<string> Agents, string? Agent, string Session) : PageView("Chat", Csrf);
 
 public sealed record RunsView(string? Csrf, IReadOnlyList<RunRecord> Runs, string? Agent, string? Status) : PageView("Runs", Csrf);
 
-public sealed record RunView(string? Csrf, RunDetail Detail, IReadOnlyList<JournalEntry> Actions) : PageView($"Run {Detail.Run.Id}", Csrf);
+public sealed record RunView(string? Csrf, RunDetail Detail, IReadOnlyList<JournalEntry> Actions, UndoResult? Undo = null) : PageView($"Run {Detail.Run.Id}", Csrf);
+
+/// <summary>The changes MeshClaw made, newest first, across runs, with an undo button on each that can still be undone.</summary>
+public sealed record JournalView(string? Csrf, IReadOnlyList<JournalEntry> Entries, UndoResult? Undo = null) : PageView("Journal", Csrf);
+
+/// <summary>Journal entries with their undo buttons; <paramref name="Back"/> names the page to answer with (null: the entry's run), and adds run columns.</summary>
+public sealed record JournalTableView(IReadOnlyList<JournalEntry> Entries, string? Csrf, string? Back)
+{
+    /// <summary>Entries an undo can still revert (done, with an inverse, not themselves an undo); the rest say why not.</summary>
+    public static bool Undoable(JournalEntry entry) => entry is { Status: JournalStatus.Done, Inverse: not null, Undoes: null };
+}
 
 public sealed record ApprovalsView(string? Csrf, IReadOnlyList<Approval> Pending, IReadOnlyList<Approval> Answered, string? Notice) : PageView("Approvals", Csrf, Notice);
 
@@ -47,7 +60,7 @@ public sealed record BudgetRow(string Who, string Limit, decimal Used, decimal O
 }
 
 public sealed record UsageView(
-    string? Csrf, string Days, ValueSummary Value, HtmlString Chart, IReadOnlyList<BudgetRow> Budgets,
+    string? Csrf, string Days, ValueSummary Value, HtmlString Chart, HtmlString CostChart, IReadOnlyList<BudgetRow> Budgets,
     IReadOnlyList<(string Title, IReadOnlyList<UsageTotal> Totals)> Groupings, IReadOnlyList<Outcome> Outcomes) : PageView("Usage and value", Csrf);
 
 public sealed record WasteView(string? Csrf, string Days, IReadOnlyList<WasteItem> Waste) : PageView("Waste", Csrf);
@@ -59,4 +72,5 @@ public sealed record AgentsView(string? Csrf, bool Paused, IReadOnlyList<AgentRo
 
 public sealed record ApprovalsTableView(IReadOnlyList<Approval> Approvals, string? Csrf);
 
-public sealed record OutcomesTableView(IReadOnlyList<Outcome> Outcomes, string? Csrf);
+/// <summary>Outcomes with their verdict buttons; <paramref name="Back"/> is the page the buttons return to.</summary>
+public sealed record OutcomesTableView(IReadOnlyList<Outcome> Outcomes, string? Csrf, string Back);
