@@ -53,6 +53,8 @@ public sealed class MeshClawGateway : IAsyncDisposable
         var homeLock = HomeLock.Acquire(options.Home);
         try
         {
+            // A restore killed midway is finished before anything opens the store (Backup/RestoreJournal).
+            Backup.RestoreJournal.Resume(options.Home);
             return await StartLockedAsync(options, homeLock, cancellationToken);
         }
         catch
