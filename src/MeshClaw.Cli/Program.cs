@@ -23,6 +23,7 @@ root.Subcommands.Add(AuditCommand.Create(globals));
 root.Subcommands.Add(DoctorCommand.Create(globals));
 root.Subcommands.Add(ConnectCommand.Create(globals));
 root.Subcommands.Add(DigestCommand.Create(globals));
+root.Subcommands.Add(DashboardCommand.Create(globals));
 root.Subcommands.Add(BackupCommand.Create(globals));
 root.Subcommands.Add(RestoreCommand.Create(globals));
 root.Subcommands.Add(FeedbackCommands.Outcomes(globals));
