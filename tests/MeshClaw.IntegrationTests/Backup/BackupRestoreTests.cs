@@ -166,11 +166,12 @@ public sealed class BackupRestoreTests : IAsyncLifetime
 
     /// <summary>
     /// Every file of the home with its SHA-256, and the folders, to show nothing changed; beside a live gateway the
-    /// database files are named without their content, which the gateway itself may write at any time.
+    /// database files are named without their content, and their side files (-wal, -journal, which come and go) not at
+    /// all: the gateway itself (its scheduler, say) may write them at any time.
     /// </summary>
     private static List<string> Snapshot(string root, bool live = false) =>
         [.. Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
-            .Where(p => !p.EndsWith("-shm", StringComparison.Ordinal) && !(live && p.EndsWith("-wal", StringComparison.Ordinal)))
+            .Where(p => !p.EndsWith("-shm", StringComparison.Ordinal) && !(live && (p.EndsWith("-wal", StringComparison.Ordinal) || p.EndsWith("-journal", StringComparison.Ordinal))))
             .Select(p => Path.GetRelativePath(root, p) + (live && (p.EndsWith(".db", StringComparison.Ordinal) || p.EndsWith(".lock", StringComparison.Ordinal)) ? "" : File.Exists(p) ? " " + Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p))) : "/"))
             .Order(StringComparer.Ordinal)];
 
