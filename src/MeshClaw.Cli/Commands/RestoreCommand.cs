@@ -22,7 +22,7 @@ public static class RestoreCommand
             var m = result.Manifest;
             if (parse.GetValue(globals.Json))
             {
-                Terminal.Json(new { m.CreatedAt, m.SchemaVersion, m.WithSecrets, m.Items, Files = m.Entries.Count, result.Aside });
+                Terminal.Json(new { m.CreatedAt, m.SchemaVersion, m.WithSecrets, m.Items, Files = m.Entries.Count, result.Aside, result.AuditProblem });
                 return 0;
             }
 
@@ -30,6 +30,14 @@ public static class RestoreCommand
             if (result.Aside is not null)
             {
                 Terminal.Note($"what the home held before is in {result.Aside}");
+            }
+
+            if (result.AuditProblem is { } problem)
+            {
+                Terminal.Warning(m.WithSecrets
+                    ? $"the restored audit log does not verify ({problem}); the home it was backed up from already held an altered log"
+                    : $"the restored audit log cannot be verified with this home's audit key ({problem}): its records were keyed with the key of the home it came from, "
+                        + "which a backup holds only with --with-secrets. Restore a backup made with --with-secrets, or note the restore (audited as home.restored) as where checking starts again");
             }
 
             if (!m.WithSecrets)

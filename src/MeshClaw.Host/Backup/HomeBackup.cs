@@ -76,7 +76,16 @@ public static class HomeBackup
                 skipped += Walk(new DirectoryInfo(Path.Combine(home.Root, folder)), folder, sources);
             }
 
-            var manifest = await WriteAsync(output, sources, home, items, schema, options, time, cancellationToken);
+            BackupManifest manifest;
+            try
+            {
+                manifest = await WriteAsync(output, sources, home, items, schema, options, time, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new BackupException(1, $"cannot write the backup {output}: {ex.Message}", ex);
+            }
+
             await AuditAsync(home, by, new { file = output, entries = manifest.Entries.Count, withSecrets = options.WithSecrets, withWorkspaces = options.WithWorkspaces }, cancellationToken);
             return new Result(output, new FileInfo(output).Length, manifest, skipped);
         }
@@ -175,10 +184,10 @@ public static class HomeBackup
     }
 
     /// <summary>Recorded in the home's own audit log, beside a running gateway as <c>token rotate</c> is.</summary>
-    internal static async Task AuditAsync(MeshClawHome home, string by, object data, CancellationToken cancellationToken, string kind = "home.backed-up")
+    private static async Task AuditAsync(MeshClawHome home, string by, object data, CancellationToken cancellationToken)
     {
         await using var offline = OfflineMeshClaw.Open(home);
         await offline.GetRequiredService<IStoreInitializer>().InitializeAsync(cancellationToken);
-        await offline.GetRequiredService<IAuditLog>().AppendAsync(new AuditEvent(kind, by, null, data), cancellationToken);
+        await offline.GetRequiredService<IAuditLog>().AppendAsync(new AuditEvent("home.backed-up", by, null, data), cancellationToken);
     }
 }

@@ -1,7 +1,11 @@
 using System.Globalization;
+using MeshClaw.Core.Audit;
+using MeshClaw.Core.Composition;
 using MeshClaw.Core.Home;
+using MeshClaw.Host.Composition;
 using MeshClaw.Host.Gateway;
 using MeshClaw.Storage.Backup;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClaw.Host.Backup;
 
@@ -12,7 +16,9 @@ namespace MeshClaw.Host.Backup;
 /// </summary>
 public static class HomeRestore
 {
-    public sealed record Result(BackupManifest Manifest, string? Aside);
+    /// <param name="Aside">Where what the home held went, or null when it held nothing.</param>
+    /// <param name="AuditProblem">Why the restored audit log does not verify with this home's audit key, or null when it does.</param>
+    public sealed record Result(BackupManifest Manifest, string? Aside, string? AuditProblem);
 
     public static async Task<Result> RestoreAsync(MeshClawHome home, string file, bool force, TimeProvider time, string by, CancellationToken cancellationToken)
     {
@@ -45,6 +51,11 @@ public static class HomeRestore
             await archive.ExtractAsync(staging, cancellationToken);
             await CheckDatabaseAsync(Path.Combine(staging, HomeItems.Database), manifest, file, cancellationToken);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Directory.Delete(staging, recursive: true);
+            throw new BackupException(1, $"the backup cannot be unpacked into {home.Root}: {ex.Message}; nothing was changed", ex);
+        }
         catch
         {
             Directory.Delete(staging, recursive: true);
@@ -52,22 +63,34 @@ public static class HomeRestore
         }
 
         var replaced = HomeItems.AlwaysReplaced.Union(manifest.Items).ToList();
-        var hadAnything = replaced.Any(n => File.Exists(Path.Combine(home.Root, n)) || Directory.Exists(Path.Combine(home.Root, n)));
         RestoreJournal.Begin(home, new RestoreJournal.Plan(staging, aside, replaced, manifest.Items));
         RestoreJournal.Resume(home);
+        var kept = Directory.Exists(aside) ? aside : null;
+        var problem = await RecordAsync(home, file, manifest, kept, by, cancellationToken);
+        return new Result(manifest, kept, problem);
+    }
 
-        // Recorded in the restored log (opening it also applies migrations when the backup is from an older MeshClaw).
+    /// <summary>
+    /// Verifies the restored audit log with this home's audit key, then records the restore in it (opening the store also
+    /// applies migrations when the backup is from an older MeshClaw). Returns what verification found, if anything.
+    /// </summary>
+    private static async Task<string?> RecordAsync(MeshClawHome home, string file, BackupManifest manifest, string? aside, string by, CancellationToken cancellationToken)
+    {
         try
         {
-            await HomeBackup.AuditAsync(home, by, new { file = Path.GetFullPath(file), manifest.CreatedAt, manifest.HomeId, manifest.SchemaVersion, manifest.WithSecrets, aside = hadAnything ? aside : null },
-                cancellationToken, "home.restored");
+            await using var offline = OfflineMeshClaw.Open(home);
+            await offline.GetRequiredService<IStoreInitializer>().InitializeAsync(cancellationToken);
+            var verification = await offline.GetRequiredService<IAuditReader>().VerifyAsync(null, cancellationToken);
+            await offline.GetRequiredService<IAuditLog>().AppendAsync(new AuditEvent("home.restored", by, null, new
+            {
+                file = Path.GetFullPath(file), manifest.CreatedAt, manifest.HomeId, manifest.SchemaVersion, manifest.WithSecrets, aside, auditIntact = verification.Intact,
+            }), cancellationToken);
+            return verification.Intact ? null : verification.Problem;
         }
         catch (InvalidOperationException ex)
         {
             throw new BackupException(BackupException.NewerSchema, $"the backup was restored, but its store cannot be opened: {ex.Message}", ex);
         }
-
-        return new Result(manifest, hadAnything ? aside : null);
     }
 
     private static async Task CheckDatabaseAsync(string database, BackupManifest manifest, string file, CancellationToken cancellationToken)

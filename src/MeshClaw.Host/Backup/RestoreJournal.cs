@@ -42,17 +42,25 @@ public static class RestoreJournal
 
         var plan = JsonSerializer.Deserialize<Plan>(File.ReadAllText(marker), ApiJson.Options)
             ?? throw new InvalidDataException($"{marker} is empty");
-        Directory.CreateDirectory(plan.Aside);
         // First everything current goes aside. A restored part still staged means the one in the home is the old one;
-        // a part not staged any more was already moved in and stays.
+        // a part not staged any more was already moved in and stays. An empty folder holds nothing to keep.
         foreach (var name in plan.Replaced)
         {
             var current = Path.Combine(home.Root, name);
             var staged = Path.Combine(plan.Staging, name);
-            if (Exists(current) && (!plan.Restored.Contains(name) || Exists(staged)))
+            if (!Exists(current) || (plan.Restored.Contains(name) && !Exists(staged)))
             {
-                Move(current, Free(Path.Combine(plan.Aside, name)));
+                continue;
             }
+
+            if (Directory.Exists(current) && !Directory.EnumerateFileSystemEntries(current).Any())
+            {
+                Directory.Delete(current);
+                continue;
+            }
+
+            Directory.CreateDirectory(plan.Aside);
+            Move(current, Free(Path.Combine(plan.Aside, name)));
         }
 
         foreach (var name in plan.Restored)

@@ -1,8 +1,11 @@
 using System.IO.Compression;
+using MeshClaw.Core.Audit;
+using MeshClaw.Core.Composition;
 using MeshClaw.Core.Home;
+using MeshClaw.Host.Composition;
+using Microsoft.Extensions.DependencyInjection;
 using MeshClaw.Host.Backup;
 using MeshClaw.Storage.Backup;
-using MeshClaw.Storage.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MeshClaw.Tests.Backup;
@@ -19,7 +22,13 @@ public sealed class HomeRestoreTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Home.EnsureCreated();
-        await new SqliteDatabase(Home.Database).InitializeAsync(default);
+        await using (var offline = OfflineMeshClaw.Open(Home))
+        {
+            await offline.GetRequiredService<IStoreInitializer>().InitializeAsync(default);
+            // A keyed record, so the log has something only this home's audit key verifies.
+            await offline.GetRequiredService<IAuditLog>().AppendAsync(new AuditEvent("gateway.started", "meshclaw", null, new { }), default);
+        }
+
         await File.WriteAllTextAsync(Home.ConfigFile, "{}");
         await HomeBackup.CreateAsync(Home, Archive, new HomeBackup.Options(WithSecrets: false, WithWorkspaces: true), _time, "test", default);
     }
@@ -69,6 +78,17 @@ public sealed class HomeRestoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RestoreWithoutSecrets_IntoAFreshHome_SaysItsAuditLogCannotBeVerifiedThere_AndMovesNothingAside()
+    {
+        var result = await HomeRestore.RestoreAsync(Fresh, Archive, force: false, _time, "test", default);
+
+        Assert.Null(result.Aside);
+        Assert.NotNull(result.AuditProblem);
+        Assert.Equal("{}", await File.ReadAllTextAsync(Fresh.ConfigFile));
+        Assert.False(File.Exists(RestoreJournal.MarkerOf(Fresh)));
+    }
+
+    [Fact]
     public async Task RestoreOverAnExistingHome_NeedsForce_ThenMovesTheOldHomeAsideByTime()
     {
         var refused = await Assert.ThrowsAsync<BackupException>(() => HomeRestore.RestoreAsync(Home, Archive, force: false, _time, "test", default));
@@ -83,5 +103,7 @@ public sealed class HomeRestoreTests : IAsyncLifetime
         Assert.Contains("after the backup", await File.ReadAllTextAsync(Path.Combine(result.Aside!, "config.json")), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(result.Aside!, "meshclaw.db")));
         Assert.Empty(Directory.GetDirectories(Home.Root, ".restore-*"));
+        // The same home, so the same audit key: the restored log verifies.
+        Assert.Null(result.AuditProblem);
     }
 }

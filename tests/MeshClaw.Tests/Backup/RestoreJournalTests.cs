@@ -74,6 +74,24 @@ public sealed class RestoreJournalTests : IDisposable
     }
 
     [Fact]
+    public void EmptyFoldersOfAFreshHome_AreReplacedWithoutAnAsideFolder()
+    {
+        var fresh = new MeshClawHome(Path.Combine(_home.Root, "fresh"));
+        fresh.EnsureCreated();
+        var staging = Path.Combine(fresh.Root, ".restore-1");
+        var aside = Path.Combine(fresh.Root, "before-restore-1");
+        Write(staging, "agents/new.md", "new agent");
+        Write(staging, "meshclaw.db", "new db");
+
+        RestoreJournal.Begin(fresh, new RestoreJournal.Plan(staging, aside, ["meshclaw.db", "agents", "skills"], ["meshclaw.db", "agents"]));
+        RestoreJournal.Resume(fresh);
+
+        Assert.Equal("new agent", Read(fresh.Root, "agents/new.md"));
+        Assert.False(Directory.Exists(aside), "an aside folder was made though the home held nothing");
+        Assert.False(Directory.Exists(Path.Combine(fresh.Root, "skills")));
+    }
+
+    [Fact]
     public void KilledBeforeThePlanWasWritten_LeavesTheHomeAsItWas()
     {
         Assert.False(RestoreJournal.Resume(_home));
