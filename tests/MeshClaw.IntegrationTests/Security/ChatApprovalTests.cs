@@ -56,6 +56,65 @@ public sealed class ChatApprovalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChatOnATerminal_AsksWithoutTheFlag()
+    {
+        _server.For("scripted-main").Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch on-a-tty"}""")).Reply(ScriptedReply.Text("did it on a tty"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        // util-linux script(1) gives the CLI a pseudo-terminal, as a user's shell would; its own stdin stays ours to type into.
+        var cli = MeshClawCli.StartInfo(_home.Root, ["chat", "worker", "--url", gateway.BaseUrl.ToString()]);
+        var line = string.Join(' ', new[] { cli.FileName }.Concat(cli.ArgumentList).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        var info = new System.Diagnostics.ProcessStartInfo("script") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-q", "-e", "-c", line, "/dev/null" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Remove("MESHCLAW_HOME");
+        info.Environment.Remove("MESHCLAW_TOKEN");
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var screen = new System.Text.StringBuilder();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        async Task UntilAsync(string text)
+        {
+            var buffer = new char[4096];
+            while (!screen.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                int read;
+                try
+                {
+                    read = await process.StandardOutput.ReadAsync(buffer, limit.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                    throw new TimeoutException($"waited 60 s for the terminal to show '{text}'; it showed:\n{screen}");
+                }
+
+                if (read == 0)
+                {
+                    throw new InvalidOperationException($"the terminal closed before showing '{text}':\n{screen}");
+                }
+
+                screen.Append(buffer, 0, read);
+            }
+        }
+
+        await process.StandardInput.WriteAsync("make the file\n");
+        await process.StandardInput.FlushAsync();
+        await UntilAsync("approve? [y/N/a(lways)]");
+        await process.StandardInput.WriteAsync("y\n");
+        await process.StandardInput.FlushAsync();
+        await UntilAsync("did it on a tty");
+        await process.StandardInput.WriteAsync("/exit\n");
+        await process.StandardInput.FlushAsync();
+        await process.WaitForExitAsync(limit.Token);
+
+        Assert.True(process.ExitCode == 0, screen.ToString());
+        Assert.True(File.Exists(Path.Combine(Workspace, "on-a-tty")));
+        Assert.Equal(ApprovalStatus.Approved, Assert.Single(RunJson.Parse<List<Approval>>(await gateway.CliAsync("approvals", "list", "--all", "--json"))).Status);
+    }
+
+    [Fact]
     public async Task PipedChat_WithoutTheFlag_DoesNotAsk_TheCallWaitsForAnAnswerFromElsewhere()
     {
         _server.For("scripted-main")
