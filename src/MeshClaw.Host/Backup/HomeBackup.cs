@@ -86,7 +86,16 @@ public static class HomeBackup
                 throw new BackupException(1, $"cannot write the backup {output}: {ex.Message}", ex);
             }
 
-            await AuditAsync(home, by, new { file = output, entries = manifest.Entries.Count, withSecrets = options.WithSecrets, withWorkspaces = options.WithWorkspaces }, cancellationToken);
+            try
+            {
+                await AuditAsync(home, by, new { file = output, entries = manifest.Entries.Count, withSecrets = options.WithSecrets, withWorkspaces = options.WithWorkspaces }, cancellationToken);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A database from a newer MeshClaw is copied like any other, but this one cannot write to its log.
+                throw new BackupException(BackupException.NewerSchema, $"the backup {output} was written, but it could not be recorded in the audit log: {ex.Message}", ex);
+            }
+
             return new Result(output, new FileInfo(output).Length, manifest, skipped);
         }
         finally
