@@ -109,6 +109,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException)
+            {
+                // Listening, but the first answer took over the 2 s of one try (JIT on a loaded machine): the overall
+                // deadline decides, not one slow try (this made start-ups fail at a load average of 15 on two cores).
+            }
 
             await Task.Delay(25);
         }
