@@ -15,12 +15,18 @@ public static class ChatCommand
     public static Command Create(GlobalOptions globals)
     {
         var agentArgument = new Argument<string?>("agent") { Description = "Agent to talk to (default: the only agent, or 'assistant')", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("chat", "Talk to an agent interactively, with streamed answers") { agentArgument };
+        var askApprovals = new Option<bool>("--ask-approvals")
+        {
+            Description = "Ask 'approve? [y/N/a(lways)]' on standard input when a call waits for approval even though it is not a terminal "
+                + "(on a terminal it is always asked; piped input otherwise leaves the call waiting for 'meshclaw approvals')",
+        };
+        var command = new Command("chat", "Talk to an agent interactively, with streamed answers; a call held for approval is asked about inline") { agentArgument, askApprovals };
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
             var agent = parse.GetValue(agentArgument) ?? await DefaultAgentAsync(client, ct);
             var session = "chat_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+            var approvals = new ChatApprovals(client, ask: !Console.IsInputRedirected || parse.GetValue(askApprovals));
             if (Terminal.Interactive)
             {
                 Terminal.Note($"chatting with {agent} (session {session}); /exit or Ctrl-D to leave");
@@ -44,7 +50,7 @@ public static class ChatCommand
                     continue;
                 }
 
-                await TurnAsync(client, agent, line, session, ct);
+                await TurnAsync(client, approvals, agent, line, session, ct);
             }
 
             return 0;
@@ -52,7 +58,7 @@ public static class ChatCommand
         return command;
     }
 
-    private static async Task TurnAsync(Gateway.GatewayClient client, string agent, string line, string session, CancellationToken ct)
+    private static async Task TurnAsync(Gateway.GatewayClient client, ChatApprovals approvals, string agent, string line, string session, CancellationToken ct)
     {
         try
         {
@@ -66,6 +72,9 @@ public static class ChatCommand
                     case "tool":
                         Console.WriteLine();
                         Terminal.Note(RunPrinter.ToolLine(data.Deserialize<ToolCallView>(ApiJson.Options)!));
+                        break;
+                    case "approval":
+                        await approvals.OnApprovalAsync(data.Deserialize<ApprovalView>(ApiJson.Options)!, ct);
                         break;
                     case "done":
                         var run = data.Deserialize<RunView>(ApiJson.Options)!;

@@ -28,6 +28,11 @@ public static class CommandGuard
             Terminal.Error(ex.Message);
             return Failed;
         }
+        catch (MeshClaw.Host.Backup.BackupException ex)
+        {
+            Terminal.Error(ex.Message);
+            return ex.ExitCode;
+        }
         catch (ConfigException ex)
         {
             Terminal.Error(ex.Message);

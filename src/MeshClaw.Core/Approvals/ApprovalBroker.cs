@@ -77,7 +77,10 @@ public sealed class ApprovalBroker(IApprovalStore store, IStandingRules rules, I
         if (!await store.DecideAsync(approvalId, answer, by, time.GetUtcNow(), cancellationToken))
         {
             var now = await store.GetAsync(approvalId, CancellationToken.None);
-            throw new InvalidOperationException($"approval {approvalId} was {now?.Status.ToString().ToLowerInvariant() ?? "removed"} at the same moment by {now?.DecidedBy ?? "someone else"}");
+            // Still pending, yet not decided: its run ended an instant ago and its approvals are being withdrawn.
+            throw new InvalidOperationException(now?.Status == ApprovalStatus.Pending
+                ? $"approval {approvalId} can no longer be answered: run {approval.RunId} has ended; nothing was done"
+                : $"approval {approvalId} was {now?.Status.ToString().ToLowerInvariant() ?? "removed"} at the same moment by {now?.DecidedBy ?? "someone else"}");
         }
 
         long? ruleId = null;

@@ -5,7 +5,7 @@ public interface IApprovalStore
 {
     Task InsertAsync(Approval approval, CancellationToken cancellationToken);
 
-    /// <summary>Records the decision if the approval is still pending; false when it was already decided.</summary>
+    /// <summary>Records the decision if the approval is still pending and its run has not ended; false otherwise.</summary>
     Task<bool> DecideAsync(string id, ApprovalStatus status, string decidedBy, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>Links the standing rule an approval created ("approve always") to it.</summary>

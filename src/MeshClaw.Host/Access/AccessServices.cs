@@ -25,6 +25,7 @@ public static class AccessServices
         // The keys that protect session cookies live in the (owner-only) home folder, so a restart keeps people signed in.
         services.AddDataProtection().SetApplicationName("meshclaw").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(home.Root, "keys")));
         services.AddSingleton<DashboardTicketStore>();
+        services.AddSingleton<SignInCodes>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, AccessTokenHandler>(AccessSchemes.Api, _ => { })
             .AddCookie(AccessSchemes.Dashboard, o =>

@@ -70,12 +70,14 @@ public static class GatewayApp
     {
         app.MapHealth();
         app.MapLoginPages();
+        app.MapSignInLink();
 
         var api = app.MapGroup("/api").RequireAuthorization(AccessSchemes.Api);
         api.MapInfoEndpoints();
         api.MapRunEndpoints();
         api.MapSecurityEndpoints();
         api.MapEventEndpoints();
+        api.MapSignInLinkEndpoints();
         app.MapOpenApi().RequireAuthorization(AccessSchemes.Api);
 
         var pages = app.MapGroup("").RequireAuthorization(AccessSchemes.Dashboard).AddEndpointFilter<AntiforgeryCheck>();

@@ -16,18 +16,27 @@ public sealed class HomeLock : IDisposable
 
     public static HomeLock Acquire(MeshClawHome home)
     {
+        // FileShare.None is an exclusive advisory lock (flock) on Unix, and a sharing lock on Windows.
+        return TryAcquire(home) ?? throw new GatewayStartException(4,
+            $"another MeshClaw gateway is already running on {home.Root}{Describe(home)}; stop it first (Ctrl-C where it runs), or start this one with another --home");
+    }
+
+    /// <summary>The lock, or null while a gateway holds it (for commands that must not run beside one, such as restore).</summary>
+    public static HomeLock? TryAcquire(MeshClawHome home)
+    {
         try
         {
-            // FileShare.None is an exclusive advisory lock (flock) on Unix, and a sharing lock on Windows.
             return new HomeLock(new FileStream(home.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException)
         {
-            var running = GatewayFile.Read(home.GatewayFile) is { } file ? $" (pid {file.Pid}, at {file.Url}, since {file.StartedAt:yyyy-MM-dd HH:mm:ss} UTC)" : "";
-            throw new GatewayStartException(4,
-                $"another MeshClaw gateway is already running on {home.Root}{running}; stop it first (Ctrl-C where it runs), or start this one with another --home");
+            return null;
         }
     }
+
+    /// <summary>" (pid N, at URL, since TIME UTC)" from gateway.json, or nothing when it cannot be read.</summary>
+    public static string Describe(MeshClawHome home) =>
+        GatewayFile.Read(home.GatewayFile) is { } file ? $" (pid {file.Pid}, at {file.Url}, since {file.StartedAt:yyyy-MM-dd HH:mm:ss} UTC)" : "";
 
     public void Dispose() => _file.Dispose();
 }

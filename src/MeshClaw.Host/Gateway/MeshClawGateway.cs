@@ -56,6 +56,15 @@ public sealed class MeshClawGateway : IAsyncDisposable
         var homeLock = HomeLock.Acquire(options.Home);
         try
         {
+            // A restore killed midway is finished before anything opens the store (Backup/RestoreJournal).
+            try
+            {
+                Backup.RestoreJournal.Resume(options.Home);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                throw new GatewayStartException(5, $"an interrupted restore into {options.Home.Root} cannot be finished ({ex.Message}); see restore.pending there, or run meshclaw restore again", ex);
+            }
             return await StartLockedAsync(options, homeLock, cancellationToken);
         }
         catch

@@ -28,6 +28,7 @@ public sealed class SqliteApprovalStore(SqliteDatabase database) : IApprovalStor
         return await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE approvals SET status = @Status, decided_at = @At, decided_by = @By
             WHERE id = @Id AND status = 'Pending'
+              AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = approvals.run_id AND r.ended_at IS NOT NULL)
             """, new { Id = id, Status = status.ToString(), At = at.ToUnixTimeMilliseconds(), By = decidedBy },
             cancellationToken: cancellationToken)) == 1;
     }

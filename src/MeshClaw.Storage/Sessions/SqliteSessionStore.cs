@@ -42,6 +42,17 @@ public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider tim
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM dashboard_sessions WHERE key = @Key", new { Key = key }, cancellationToken: cancellationToken));
     }
 
+    public async Task<byte[]?> TakeAsync(string key, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM dashboard_sessions WHERE expires_at <= @Now", new { Now = now }, cancellationToken: cancellationToken));
+        // One statement: the row is gone for everyone else the moment it is read.
+        return await connection.QuerySingleOrDefaultAsync<byte[]?>(new CommandDefinition(
+            "DELETE FROM dashboard_sessions WHERE key = @Key AND (expires_at IS NULL OR expires_at > @Now) RETURNING ticket", new { Key = key, Now = now },
+            cancellationToken: cancellationToken));
+    }
+
     public async Task<int> RemoveAllAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

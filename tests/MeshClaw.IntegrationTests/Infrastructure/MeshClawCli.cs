@@ -32,9 +32,15 @@ public static class MeshClawCli
         return info;
     }
 
-    public static async Task<CliResult> RunAsync(string home, string[] args, string? stdin = null, TimeSpan? timeout = null)
+    public static async Task<CliResult> RunAsync(string home, string[] args, string? stdin = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        using var process = Process.Start(StartInfo(home, args))!;
+        var info = StartInfo(home, args);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[name] = value;
+        }
+
+        using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)

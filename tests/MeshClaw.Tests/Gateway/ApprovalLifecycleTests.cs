@@ -63,6 +63,23 @@ public sealed class ApprovalLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApprovalOfARunThatEndedAnInstantAgo_BeforeItsWithdrawal_IsRefusedSayingTheRunEnded()
+    {
+        ScriptTouch("raced");
+        await using var gateway = await InProcessGateway.StartAsync(_models, Agents);
+        var (approval, _) = await HeldRunAsync(gateway);
+        // The run's end is recorded a moment before its approvals are withdrawn (RunLifecycle.EndAsync): answer in between.
+        await gateway.Get<IRunStore>().CompleteAsync(new RunId(approval.RunId), RunStatus.Cancelled, "cancelled", null, RunUsage.Zero, gateway.Time.GetUtcNow(), default);
+
+        using var answer = await ApproveAsync(gateway, approval.Id);
+
+        Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+        Assert.Contains($"can no longer be answered: run {approval.RunId} has ended; nothing was done", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(ApprovalStatus.Pending, (await gateway.Get<IApprovalStore>().GetAsync(approval.Id, default))!.Status);
+        Assert.False(File.Exists(Path.Combine(gateway.Home.WorkspaceOf("worker"), "raced")));
+    }
+
+    [Fact]
     public async Task CancelledRun_WithdrawsItsApproval_WhichCanThenNeitherBeApprovedNorBecomeAStandingRule()
     {
         ScriptTouch("never");
