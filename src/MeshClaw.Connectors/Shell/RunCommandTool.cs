@@ -26,7 +26,14 @@ public sealed class RunCommandTool(ShellSettings settings) : IAgentTool
     public Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         var command = ToolArguments.RequiredString(arguments, "command");
-        return Task.FromResult(new ToolCallPlan(Risk) { Target = command, AllowListed = IsAllowListed(command, context.Workspace) });
+        // Workspaces live in HOME/workspaces/AGENT: the home is two levels up.
+        var home = Path.GetFullPath(Path.Combine(context.Workspace, "..", ".."));
+        return Task.FromResult(new ToolCallPlan(Risk)
+        {
+            Target = command,
+            AllowListed = IsAllowListed(command, context.Workspace),
+            Forbidden = ForbiddenCommands.Why(command, Path.GetFullPath(context.Workspace), home),
+        });
     }
 
     public bool IsAllowListed(string command, string workspace)

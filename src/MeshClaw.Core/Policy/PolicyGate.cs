@@ -27,6 +27,12 @@ public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRu
             return PolicyDecision.Deny($"agent '{agent.Name}' has no grant for {tool.Capability} (tool {tool.Name})");
         }
 
+        if (plan.Forbidden is { } line)
+        {
+            // A line no approval can cross: denied, never asked, whatever the run's grants, rules or loosened defaults.
+            return PolicyDecision.Deny(line);
+        }
+
         var risk = plan.Risk;
         if (security.Trigger.Kind == RunTriggerKind.System && !security.Tainted
             && security.SystemAllowances.FirstOrDefault(a => a.Agent == agent.Name && a.Capability == tool.Capability) is { } decided)

@@ -13,4 +13,7 @@ public sealed record ToolCallPlan(ToolRisk Risk)
     public ToolInverse? Inverse { get; init; }
     /// <summary>A short description of the target, for approvals and the journal (a path, a URL, a command).</summary>
     public string? Target { get; init; }
+
+    /// <summary>Why this call crosses a line no approval may let through (the gate denies it); null for an ordinary call.</summary>
+    public string? Forbidden { get; init; }
 }
