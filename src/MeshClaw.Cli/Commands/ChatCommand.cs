@@ -20,13 +20,15 @@ public static class ChatCommand
             Description = "Ask 'approve? [y/N/a(lways)]' on standard input when a call waits for approval even though it is not a terminal "
                 + "(on a terminal it is always asked; piped input otherwise leaves the call waiting for 'meshclaw approvals')",
         };
-        var command = new Command("chat", "Talk to an agent interactively, with streamed answers; a call held for approval is asked about inline") { agentArgument, askApprovals };
+        var suggestOnly = new Option<bool>("--suggest-only") { Description = "Start in suggest mode: every change is a proposal you approve (/suggest turns it on during a chat; it cannot be turned off in that chat)" };
+        var command = new Command("chat", "Talk to an agent interactively, with streamed answers; a call held for approval is asked about inline") { agentArgument, askApprovals, suggestOnly };
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
             var agent = parse.GetValue(agentArgument) ?? await DefaultAgentAsync(client, ct);
             var session = "chat_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
             var approvals = new ChatApprovals(client, ask: !Console.IsInputRedirected || parse.GetValue(askApprovals));
+            var suggest = parse.GetValue(suggestOnly);
             if (Terminal.Interactive)
             {
                 Terminal.Note($"chatting with {agent} (session {session}); /exit or Ctrl-D to leave");
@@ -50,7 +52,15 @@ public static class ChatCommand
                     continue;
                 }
 
-                await TurnAsync(client, approvals, agent, line, session, ct);
+                if (line.Trim() == "/suggest")
+                {
+                    // One-way, like the run state it sets: a chat that asked for proposals only keeps asking for them.
+                    suggest = true;
+                    Terminal.Note("suggest mode: from now on every change is a proposal you approve, until this chat ends");
+                    continue;
+                }
+
+                await TurnAsync(client, approvals, agent, line, session, suggest, ct);
             }
 
             return 0;
@@ -58,11 +68,11 @@ public static class ChatCommand
         return command;
     }
 
-    private static async Task TurnAsync(Gateway.GatewayClient client, ChatApprovals approvals, string agent, string line, string session, CancellationToken ct)
+    private static async Task TurnAsync(Gateway.GatewayClient client, ChatApprovals approvals, string agent, string line, string session, bool suggest, CancellationToken ct)
     {
         try
         {
-            await foreach (var (name, data) in client.StreamAsync("api/runs", new StartRunBody(agent, line, session, Stream: true), ct))
+            await foreach (var (name, data) in client.StreamAsync("api/runs", new StartRunBody(agent, line, session, Stream: true, SuggestOnly: suggest), ct))
             {
                 switch (name)
                 {

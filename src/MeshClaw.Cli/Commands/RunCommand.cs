@@ -18,7 +18,8 @@ public static class RunCommand
         var message = new Option<string?>("--message", "-m") { Description = "What to ask the agent; - reads it from standard input" };
         var messageFile = new Option<FileInfo?>("--message-file") { Description = "Read what to ask the agent from a file (your own words, unlike --attach)" };
         var attach = new Option<FileInfo?>("--attach") { Description = "A file to hand the agent with the message; its content is treated as untrusted (it cannot instruct the agent)" };
-        var command = new Command("run", "Run an agent once and print the run: status, answer, tool calls, usage and cost") { agent, message, messageFile, attach };
+        var suggestOnly = new Option<bool>("--suggest-only") { Description = "Suggest mode: every change the agent would make is shown as a proposal for you to approve; nothing in the run can lift it" };
+        var command = new Command("run", "Run an agent once and print the run: status, answer, tool calls, usage and cost") { agent, message, messageFile, attach, suggestOnly };
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             if (await MessageOf(parse.GetValue(message), parse.GetValue(messageFile), ct) is not { } text)
@@ -43,7 +44,7 @@ public static class RunCommand
             ApprovalView? waiting = null;
             try
             {
-                await foreach (var (name, data) in client.StreamAsync("api/runs", new StartRunBody(parse.GetValue(agent)!, text, Stream: true, Trigger: "cli", Content: content), ct))
+                await foreach (var (name, data) in client.StreamAsync("api/runs", new StartRunBody(parse.GetValue(agent)!, text, Stream: true, Trigger: "cli", Content: content, SuggestOnly: parse.GetValue(suggestOnly)), ct))
                 {
                     if (name == "approval")
                     {

@@ -5,8 +5,9 @@ using MeshClaw.Core.Memory;
 namespace MeshClaw.Connectors.Memory;
 
 /// <summary>
-/// Keeps a note for later runs of the same agent. A note written after the run read untrusted content is
-/// stored as untrusted: it can inform a later run but marks that run tainted, so it never grants power.
+/// Keeps a note for later runs of the same agent, with its trust: user-stated (the owner's chat or run, untainted),
+/// observed (an untainted scheduled run), or untrusted (written after the run read untrusted content): an untrusted
+/// note can inform a later run but marks that run tainted, so it never grants power.
 /// </summary>
 public sealed class RememberTool(IMemoryStore memories) : IAgentTool
 {
@@ -22,7 +23,9 @@ public sealed class RememberTool(IMemoryStore memories) : IAgentTool
     public async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         var text = ToolArguments.RequiredString(arguments, "text");
-        var trust = context.Taint.Count > 0 ? "untrusted" : "observed";
+        // The owner's own words, in a run they started and that read nothing untrusted, are user-stated; a schedule's
+        // observations are observed; anything after untrusted content is untrusted.
+        var trust = context.Taint.Count > 0 ? "untrusted" : context.Security?.Interactive == true ? "user-stated" : "observed";
         var id = await memories.AddAsync(context.Agent, text, trust, context.Run.Value, context.Time.GetUtcNow(), cancellationToken);
         return new ToolResult($"remembered as note {id} ({trust})")
         {

@@ -22,10 +22,46 @@ public sealed class WebFetchTool(WebSettings settings, HttpClient http) : IAgent
         {"type":"object","properties":{"url":{"type":"string","description":"absolute http(s) URL"}},"required":["url"],"additionalProperties":false}
         """).RootElement;
 
-    public Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+    private static readonly HttpRequestOptionsKey<bool> InternalAllowed = new("meshclaw.internal-allowed");
+
+    public async Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         var url = Url(arguments);
-        return Task.FromResult(new ToolCallPlan(Risk) { Target = url.ToString(), AllowListed = settings.Allows(url) });
+        var allowListed = settings.Allows(url);
+        return new ToolCallPlan(Risk)
+        {
+            Target = url.ToString(),
+            AllowListed = allowListed,
+            // A line no approval crosses: this machine, the local network and cloud metadata are reached only through a domain the user listed.
+            Forbidden = allowListed ? null : await InternalAddresses.RefusalAsync(url.IdnHost, cancellationToken),
+        };
+    }
+
+    /// <summary>
+    /// Connects to the address the name resolves to now, after checking it again: a name that resolved to a public
+    /// address when the call was planned may resolve to 127.0.0.1 a moment later (DNS rebinding).
+    /// </summary>
+    public static async ValueTask<Stream> ConnectCheckedAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = await InternalAddresses.ResolveAsync(host, cancellationToken);
+        var internalAllowed = context.InitialRequestMessage.Options.TryGetValue(InternalAllowed, out var allowed) && allowed;
+        if (!internalAllowed && addresses.FirstOrDefault(InternalAddresses.IsInternal) is { } found)
+        {
+            throw new HttpRequestException($"{host} resolves to an internal address ({found}), and the domain is not on web.allowDomains");
+        }
+
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
@@ -35,6 +71,7 @@ public sealed class WebFetchTool(WebSettings settings, HttpClient http) : IAgent
         limit.CancelAfter(settings.Timeout);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("MeshClaw", "1.0"));
+        request.Options.Set(InternalAllowed, settings.Allows(url));
         HttpResponseMessage response;
         try
         {

@@ -19,7 +19,12 @@ public sealed class WebModule : IMeshClawModule
     private sealed class Tools : IToolSource, IDisposable
     {
         // Redirects are reported, not followed: following one could leave the allow-listed domain.
-        private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        private readonly HttpClient _http = new(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectCallback = WebFetchTool.ConnectCheckedAsync,
+        });
 
         public IEnumerable<IAgentTool> CreateTools(ConfigSections config) => [new WebFetchTool(config.Get<WebSettings>(), _http)];
 

@@ -21,6 +21,8 @@ public sealed record AgentDefinition
     public IReadOnlyList<string> MailFolders { get; init; } = [];
     /// <summary>Set for MeshClaw's built-in agents (<c>inbox</c>): their runs follow a built-in procedure, under the same gate.</summary>
     public string? Builtin { get; init; }
+    /// <summary><c>mode: suggest</c> puts every run of the agent in suggest mode: each change is a proposal the user approves.</summary>
+    public AgentMode Mode { get; init; } = AgentMode.Act;
     /// <summary>The Markdown body: the agent's instructions.</summary>
     public required string Instructions { get; init; }
     public required string SourcePath { get; init; }

@@ -13,7 +13,7 @@ namespace MeshClaw.Core.Agents;
 public static partial class AgentFileParser
 {
     private static readonly HashSet<string> KnownFields =
-        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget", "quiet_hours", "subagents", "mail_folders", "builtin"];
+        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget", "quiet_hours", "subagents", "mail_folders", "builtin", "mode"];
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex AgentName();
@@ -89,6 +89,7 @@ public static partial class AgentFileParser
             Subagents = reader.StringList(root, "subagents"),
             MailFolders = reader.StringList(root, "mail_folders"),
             Builtin = reader.OptionalString(root, "builtin"),
+            Mode = ReadMode(root, reader),
             Instructions = body,
             SourcePath = path,
         };
@@ -145,6 +146,20 @@ public static partial class AgentFileParser
         }
 
         return triggers;
+    }
+
+    private static AgentMode ReadMode(YamlMappingNode root, FrontMatterReader reader)
+    {
+        switch (reader.OptionalString(root, "mode"))
+        {
+            case null or "act":
+                return AgentMode.Act;
+            case "suggest":
+                return AgentMode.Suggest;
+            case var other:
+                reader.Error(FrontMatterReader.NodeOf(root, "mode")!, "mode", $"'{other}' is not a mode; write 'act' (the default) or 'suggest' (every change is proposed for approval)");
+                return AgentMode.Act;
+        }
     }
 
     private static QuietHours? ReadQuietHours(YamlMappingNode root, FrontMatterReader reader)

@@ -58,6 +58,11 @@ public sealed class RunLifecycle(IRunStore runs, IAuditLog audit, IApprovalBroke
         {
             SystemAllowances = request.SystemAllowances,
         };
+        if (request.SuggestOnly || request.Agent.Mode == Agents.AgentMode.Suggest)
+        {
+            security.EnterSuggestMode();
+        }
+
         var budget = new RunBudget(request.Agent.Name, request.Agent.Budget, request.Overall, spend, request.ParentBudget);
         return new RunContext(request, security, budget, runs, executor, time);
     }
@@ -98,6 +103,17 @@ public sealed class RunLifecycle(IRunStore runs, IAuditLog audit, IApprovalBroke
         catch (Exception ex)
         {
             (status, reason) = (RunStatus.Failed, request.Redactor.Redact(ex.Message) + Progress(run));
+        }
+
+        if (status == RunStatus.Succeeded && run.Security.Blocked is { } attack)
+        {
+            // It answered, but it met an attack on the way: its status says so, and the user is told (run.ended carries it to every sink).
+            (status, reason) = (RunStatus.Blocked, attack);
+        }
+
+        if (run.Security.SuggestOnly)
+        {
+            figures = new Dictionary<string, object?>(figures) { ["suggestOnly"] = true };
         }
 
         if ((request.Redactor as CredentialRedactor)?.Tally is { Total: > 0 } credentials)

@@ -40,6 +40,16 @@ public sealed class AgentLoop(IOutcomes outcomes, AgentLoopOptions options) : IR
             run.Security.CountChanged(capability, items);
         }
 
+        if (checkpoint.Blocked is { } attack)
+        {
+            run.Security.Block(attack, checkpoint.BlockedItems);
+        }
+
+        if (checkpoint.SuggestOnly)
+        {
+            run.Security.EnterSuggestMode();
+        }
+
         run.Budget.Restore(checkpoint.Usage);
         run.Seq = checkpoint.Seq;
         var state = new LoopState([.. checkpoint.Messages]) { Step = checkpoint.Step, Pending = (checkpoint.PendingCallIndex, checkpoint.ApprovalId) };
@@ -170,6 +180,9 @@ public sealed class AgentLoop(IOutcomes outcomes, AgentLoopOptions options) : IR
                 Changed = run.Security.Changed,
                 PendingCallIndex = callIndex,
                 ApprovalId = approvalId,
+                Blocked = run.Security.Blocked,
+                BlockedItems = run.Security.BlockedItems,
+                SuggestOnly = run.Security.SuggestOnly,
             }.ToJson());
 
         public Task ResumedAsync(CancellationToken cancellationToken) => run.MarkRunningAsync();

@@ -40,6 +40,8 @@ public sealed record AgentRunRequest
     public ISecretRedactor Redactor { get; init; } = NoRedaction.Instance;
     /// <summary>Sources of untrusted content a parent run (or an earlier chat turn) had read; the run starts tainted by them.</summary>
     public IReadOnlyList<string> InheritedTaint { get; init; } = [];
+    /// <summary>The user put this run in suggest mode (a flag, the chat toggle): every change is a proposal; nothing in the run can lift it.</summary>
+    public bool SuggestOnly { get; init; }
     /// <summary>For a sub-run: the parent's security state, which its changes also count against.</summary>
     public RunSecurityState? ParentSecurity { get; init; }
 

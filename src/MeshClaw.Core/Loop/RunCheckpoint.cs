@@ -18,6 +18,11 @@ public sealed record RunCheckpoint
     public required IReadOnlyDictionary<string, int> Changed { get; init; }
     public required int PendingCallIndex { get; init; }
     public required string ApprovalId { get; init; }
+    /// <summary>Why the run is blocked (it met an attack), and what the refused calls named; null and empty otherwise.</summary>
+    public string? Blocked { get; init; }
+    public IReadOnlyList<string> BlockedItems { get; init; } = [];
+    /// <summary>Suggest mode is run state: it survives the restart, whatever the messages say.</summary>
+    public bool SuggestOnly { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, AIJsonUtilities.DefaultOptions);
 

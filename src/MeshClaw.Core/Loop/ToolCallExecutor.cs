@@ -49,6 +49,7 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
         {
             var reason = $"agent '{request.Agent.Name}' has no grant for {tool.Capability} (tool {tool.Name})";
             await AuditAsync("policy.decision", actor, run.Id, new { tool = tool.Name, capability = tool.Capability, verdict = "deny", reason, arguments = argumentsJson });
+            await NoteRefusalAsync(run, tool, new ToolCallPlan(tool.Risk), arguments, reason, actor);
             return new(ToolCallOutcome.Denied, $"denied: {reason}", argumentsJson);
         }
 
@@ -124,6 +125,27 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
         return (!result.IsError, result.IsError ? $"the undo failed: {summary}" : summary);
     }
 
+    /// <summary>
+    /// A refused call that would have sent outside, executed code or changed MeshClaw, in a run that had read untrusted
+    /// content, is an attack met: the run is blocked (every further change asks, what the call named may not be
+    /// changed, and the run ends blocked), audited once, and the observer is told.
+    /// </summary>
+    private async Task NoteRefusalAsync(Lifecycle.RunContext run, IAgentTool tool, ToolCallPlan plan, JsonElement arguments, string reason, string actor)
+    {
+        if (!run.Security.Tainted || plan.Risk is not (ToolRisk.SendsOutside or ToolRisk.ExecutesCode or ToolRisk.ChangesMeshClaw))
+        {
+            return;
+        }
+
+        var first = run.Security.Blocked is null;
+        var why = $"{tool.Name} was refused after the run read {string.Join(", ", run.Security.TaintSources)}: {reason}";
+        run.Security.Block(run.Redactor.Redact(why), PolicyGate.ItemsOf(plan, arguments));
+        if (first)
+        {
+            await AuditAsync("run.blocked", actor, run.Id, new { tool = tool.Name, capability = tool.Capability, reason = why });
+        }
+    }
+
     /// <summary>The gate's decision, and the user's when it asks; returns the reason for a denial or null to go ahead.</summary>
     private async Task<string?> DecideAsync(ToolExecution execution, IAgentTool tool, JsonElement arguments, string argumentsJson, ToolCallPlan plan, string actor, CancellationToken cancellationToken)
     {
@@ -144,6 +166,7 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
             });
             if (decision.Verdict == PolicyVerdict.Deny)
             {
+                await NoteRefusalAsync(run, tool, plan, arguments, decision.Reason, actor);
                 return decision.Reason;
             }
 
@@ -182,7 +205,14 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
         await execution.Hooks.ResumedAsync(cancellationToken);
         if (decided.Status != ApprovalStatus.Approved)
         {
-            return $"the user did not approve this call (approval {decided.Id} {decided.Status.ToString().ToLowerInvariant()})";
+            var refused = $"the user did not approve this call (approval {decided.Id} {decided.Status.ToString().ToLowerInvariant()})";
+            // Only the user's refusal counts as meeting an attack; an approval that expired unanswered or was withdrawn does not.
+            if (decided.Status == ApprovalStatus.Denied)
+            {
+                await NoteRefusalAsync(run, tool, plan, arguments, refused, actor);
+            }
+
+            return refused;
         }
 
         // An approved call may have waited a long time (across a restart): the kill switch still wins.

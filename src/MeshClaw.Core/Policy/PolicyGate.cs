@@ -34,6 +34,24 @@ public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRu
         }
 
         var risk = plan.Risk;
+        if (risk != ToolRisk.Read && security.Blocked is { } attack)
+        {
+            if (security.NamesBlockedItem(ItemsOf(plan, request.Arguments)))
+            {
+                return PolicyDecision.Deny($"this run met an attack ({attack}) and may not change what the refused call named");
+            }
+
+            if (!security.SuggestOnly)
+            {
+                return PolicyDecision.Ask($"this run met an attack earlier ({attack}): every further change needs approval");
+            }
+        }
+
+        if (risk != ToolRisk.Read && security.SuggestOnly)
+        {
+            return PolicyDecision.Ask("suggest mode: every change in this run is a proposal for the user to approve");
+        }
+
         if (security.Trigger.Kind == RunTriggerKind.System && !security.Tainted
             && security.SystemAllowances.FirstOrDefault(a => a.Agent == agent.Name && a.Capability == tool.Capability) is { } decided)
         {
@@ -74,6 +92,13 @@ public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRu
             var changed = security.ChangedSoFar(tool.Capability) + plan.Items;
             if (changed > settings.BulkLimitPerRun)
             {
+                // After untrusted content, a bulk change is what an injection asks for: denied. A system procedure's
+                // reviewed batch (the inbox's one-approval filing) still asks.
+                if (security.Tainted && security.Trigger.Kind != RunTriggerKind.System)
+                {
+                    return PolicyDecision.Deny($"bulk limit: this run read untrusted content ({string.Join(", ", security.TaintSources)}) and would change {changed} items with {tool.Capability}, more than {settings.BulkLimitPerRun}");
+                }
+
                 return PolicyDecision.Ask($"bulk limit: this run would change {changed} items with {tool.Capability}; more than {settings.BulkLimitPerRun} per run needs approval");
             }
 
@@ -100,6 +125,50 @@ public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRu
             ToolRisk.ExecutesCode or ToolRisk.SendsOutside when plan.AllowListed => PolicyDecision.Allow("on the allow-list"),
             _ => PolicyDecision.Ask($"this call {Describe(risk)}, which needs approval by default"),
         };
+    }
+
+    /// <summary>
+    /// What a call names: its target and the values of its arguments that identify things (ids, paths, files, URLs,
+    /// addresses), at any depth; not free text or settings such as an account name, which later calls share innocently.
+    /// </summary>
+    public static IReadOnlyList<string> ItemsOf(ToolCallPlan plan, System.Text.Json.JsonElement arguments)
+    {
+        var items = new List<string>();
+        if (plan.Target is { Length: > 0 } target)
+        {
+            items.Add(target);
+        }
+
+        Collect(arguments, null, items);
+        return items;
+
+        static void Collect(System.Text.Json.JsonElement element, string? key, List<string> into)
+        {
+            switch (element.ValueKind)
+            {
+                case System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number when key is not null && Identifies(key):
+                    into.Add(element.ToString());
+                    break;
+                case System.Text.Json.JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        Collect(property.Value, property.Name, into);
+                    }
+
+                    break;
+                case System.Text.Json.JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Collect(item, key, into);
+                    }
+
+                    break;
+            }
+        }
+
+        static bool Identifies(string key) =>
+            key.EndsWith("id", StringComparison.OrdinalIgnoreCase) || key.EndsWith("ids", StringComparison.OrdinalIgnoreCase)
+            || key is "path" or "file" or "url" or "to" or "from" or "cc" or "bcc" or "draft" or "target" or "message" or "messages";
     }
 
     private static string Describe(ToolRisk risk) => risk switch

@@ -11,7 +11,10 @@ public sealed class RunSecurityState(RunTrigger trigger, bool interactive = fals
     private readonly List<string> _taint = [.. inheritedTaint ?? []];
     private readonly Dictionary<string, int> _changed = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly HashSet<string> _blockedItems = new(StringComparer.Ordinal);
     private int _delegations;
+    private string? _blocked;
+    private bool _suggestOnly;
 
     public RunTrigger Trigger { get; } = trigger;
 
@@ -67,6 +70,71 @@ public sealed class RunSecurityState(RunTrigger trigger, bool interactive = fals
             }
         }
     }
+
+    /// <summary>
+    /// Why the run stopped being trusted to act: the gate denied, or the user refused, a call that sends outside, executes
+    /// code or changes MeshClaw after the run read untrusted content. Null while nothing like that happened. Seen by the
+    /// whole run tree: a sub-run that met an attack blocks its parent, and a sub-run of a blocked run starts blocked.
+    /// </summary>
+    public string? Blocked
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _blocked ?? parent?.Blocked;
+            }
+        }
+    }
+
+    /// <summary>Marks the run blocked (the first reason stays) and notes the items the refused call named, which the run may no longer change.</summary>
+    public void Block(string reason, IEnumerable<string> items)
+    {
+        lock (_lock)
+        {
+            _blocked ??= reason;
+            foreach (var item in items)
+            {
+                _blockedItems.Add(item);
+            }
+        }
+
+        parent?.Block(reason, items);
+    }
+
+    /// <summary>The items named in refused calls (targets, ids, paths, addresses), for a checkpoint.</summary>
+    public IReadOnlyList<string> BlockedItems
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _blockedItems];
+            }
+        }
+    }
+
+    /// <summary>Whether a call naming these items would change something a refused call of this run tree named (covering its tracks).</summary>
+    public bool NamesBlockedItem(IEnumerable<string> items)
+    {
+        lock (_lock)
+        {
+            if (items.Any(_blockedItems.Contains))
+            {
+                return true;
+            }
+        }
+
+        return parent?.NamesBlockedItem(items) ?? false;
+    }
+
+    /// <summary>
+    /// In suggest mode every change becomes a proposal the user approves. It is one-way: set by the user (flag, agent
+    /// file, chat toggle) or by the model for its own run, and nothing can unset it; sub-runs inherit it.
+    /// </summary>
+    public bool SuggestOnly => Volatile.Read(ref _suggestOnly) || (parent?.SuggestOnly ?? false);
+
+    public void EnterSuggestMode() => Volatile.Write(ref _suggestOnly, true);
 
     /// <summary>How many sub-agent levels are above this run: 0 for the run a person or a trigger started.</summary>
     public int Depth => parent is null ? 0 : parent.Depth + 1;

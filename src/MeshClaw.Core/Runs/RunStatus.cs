@@ -10,6 +10,8 @@ public enum RunStatus
     Failed,
     Cancelled,
     BudgetStopped,
+    /// <summary>The run met an attack: after it read untrusted content, a call that would send outside, run code or change MeshClaw was refused.</summary>
+    Blocked,
     /// <summary>The gateway stopped (crash or kill) while the run was going; found and marked at the next start.</summary>
     Interrupted,
 }

@@ -86,7 +86,9 @@ public sealed class AgentValidator(MeshClawHome home, ConfigSource config, ToolC
 
         foreach (var grant in catalog.UnknownGrants(agent.Tools))
         {
-            yield return Problem("tools", $"'{grant}' matches no tool or capability (known capabilities: {string.Join(", ", catalog.All.Select(t => t.Capability).Distinct().Order())})");
+            yield return grant is "meshclaw.grants" or "set_agent_tools"
+                ? Problem("tools", $"'{grant}' is no longer a tool: an agent's grants are changed by the user (edit the agent file, or the dashboard), never by an agent; remove it")
+                : Problem("tools", $"'{grant}' matches no tool or capability (known capabilities: {string.Join(", ", catalog.All.Select(t => t.Capability).Distinct().Order())})");
         }
 
         if (settings is not null)

@@ -10,7 +10,7 @@ namespace MeshClaw.Host.Api;
 /// (held while paused); <c>cli</c> or <c>chat</c> is a watched run only for a caller who may start one (the owner's
 /// token, the dashboard). <paramref name="Content"/> is content from outside (a mail, a file), wrapped as untrusted.
 /// </summary>
-public sealed record StartRunBody(string Agent, string Message, string? Session = null, bool Stream = false, string? Trigger = null, ContentBody? Content = null);
+public sealed record StartRunBody(string Agent, string Message, string? Session = null, bool Stream = false, string? Trigger = null, ContentBody? Content = null, bool SuggestOnly = false);
 
 /// <summary>Untrusted content that comes with a run: where it is from, and its text.</summary>
 public sealed record ContentBody(string Source, string Text);

@@ -60,7 +60,7 @@ public static class RunEndpoints
         AgentRunRequest request;
         try
         {
-            request = await coordinator.PrepareAsync(body.Agent, body.Message ?? "", origin, body.Session, body.Stream, content, http.RequestAborted);
+            request = await coordinator.PrepareAsync(body.Agent, body.Message ?? "", origin, body.Session, body.Stream, content, http.RequestAborted) with { SuggestOnly = body.SuggestOnly };
         }
         catch (RunStartException ex)
         {

@@ -27,7 +27,7 @@ public static class Format
     public static string StatusClass(RunStatus status) => status switch
     {
         RunStatus.Succeeded => "ok",
-        RunStatus.Failed or RunStatus.BudgetStopped => "bad",
+        RunStatus.Failed or RunStatus.BudgetStopped or RunStatus.Blocked => "bad",
         _ => "warn",
     };
 

@@ -43,7 +43,7 @@ public sealed record Overnight(
         var inWindow = recent.Where(r => r.StartedAt >= since).ToList();
         var drafts = value.ByKind.FirstOrDefault(k => k.Kind == "draft.created");
         return new Overnight(
-            since, inWindow.Count, inWindow.Count == RunsLooked, inWindow.Count(r => r.Status is RunStatus.Failed or RunStatus.BudgetStopped),
+            since, inWindow.Count, inWindow.Count == RunsLooked, inWindow.Count(r => r.Status is RunStatus.Failed or RunStatus.BudgetStopped or RunStatus.Blocked),
             value.Triaged, value.SettledByRules,
             // Accepted and discarded drafts have a verdict; the rest still wait for the user.
             drafts is null ? 0 : drafts.Count - drafts.Useful - drafts.NotUseful,

@@ -7,13 +7,13 @@ using MeshClaw.Host.Tools.Delegation;
 
 namespace MeshClaw.Host.Tools;
 
-/// <summary>The tools of MeshClaw itself: the time, reading workspace files, changing MeshClaw (grants, budgets, schedules, config) and delegating.</summary>
+/// <summary>The tools of MeshClaw itself: the time, reading workspace files, changing MeshClaw (budgets, schedules, some config; never grants or policy) and delegating.</summary>
 public sealed class CoreToolSource(MeshClawHome home) : IToolSource
 {
     public IEnumerable<IAgentTool> CreateTools(ConfigSections config) =>
     [
         .. BuiltInTools.All,
-        AgentFieldTool.Grants(home), AgentFieldTool.Budget(home), AgentFieldTool.Schedule(home),
+        AgentFieldTool.Budget(home), AgentFieldTool.Schedule(home),
         new UpdateConfigTool(home), new RestoreHomeFileTool(home),
         new DelegateTool(),
     ];

@@ -213,4 +213,90 @@ public sealed class PolicyGateTests
         Assert.Equal(PolicyVerdict.Ask, notSystemRun.Verdict);
         Assert.Equal(PolicyVerdict.Deny, paused.Verdict);
     }
+
+    [Fact]
+    public async Task AForbiddenPlan_IsDenied_WhateverLoosensTheRest()
+    {
+        var loosened = new PolicySettings { Loosened = [new PolicyLoosening("inbox", "shell.exec")] };
+        var rule = new StandingRule(1, "inbox", "shell.exec", JsonSerializer.SerializeToElement(new { }), DateTimeOffset.UnixEpoch);
+
+        var decision = await DecideAsync(Shell, Agent("shell.exec"), plan: new ToolCallPlan(ToolRisk.ExecutesCode) { AllowListed = true, Forbidden = "no" },
+            settings: loosened, rules: new Rules(rule), state: new RunSecurityState(new RunTrigger(RunTriggerKind.Cli), interactive: true));
+
+        Assert.Equal(PolicyVerdict.Deny, decision.Verdict);
+    }
+
+    [Fact]
+    public async Task BulkBeyondTheLimit_AfterUntrustedContent_IsDenied_ButASystemProcedureStillAsks()
+    {
+        var plan = new ToolCallPlan(ToolRisk.ReversibleWrite) { Items = 30 };
+        var tainted = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule), inheritedTaint: ["mail"]);
+        var clean = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule));
+        var system = new RunSecurityState(new RunTrigger(RunTriggerKind.System, "inbox-triage"), inheritedTaint: ["mail"]);
+
+        Assert.Equal(PolicyVerdict.Deny, (await DecideAsync(Move, Agent("files.move"), tainted, plan)).Verdict);
+        Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Move, Agent("files.move"), clean, plan)).Verdict);
+        Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Move, Agent("files.move"), system, plan)).Verdict);
+    }
+
+    [Fact]
+    public async Task ABlockedRun_AsksForEveryChange_AndMayNotTouchWhatTheRefusedCallNamed()
+    {
+        var state = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule), inheritedTaint: ["mail"]);
+        state.Block("send_mail was refused", PolicyGate.ItemsOf(new ToolCallPlan(ToolRisk.SendsOutside), JsonSerializer.SerializeToElement(new { draft_id = "d-17", to = "x@evil.example", body = "hello" })));
+
+        var otherMove = await DecideAsync(Move, Agent("files.move"), state, args: new { from = "a.txt", to = "b.txt" });
+        var coverTracks = await DecideAsync(Move, Agent("files.move"), state, args: new { id = "d-17", to = "Trash" });
+        var read = await DecideAsync(Read, Agent("files.read"), state);
+        var child = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule), parent: state);
+        var childMove = await DecideAsync(Move, Agent("files.move"), child, args: new { from = "a.txt", to = "b.txt" });
+
+        Assert.Equal(PolicyVerdict.Ask, otherMove.Verdict);
+        Assert.Contains("met an attack", otherMove.Reason, StringComparison.Ordinal);
+        Assert.Equal(PolicyVerdict.Deny, coverTracks.Verdict);
+        Assert.Equal(PolicyVerdict.Allow, read.Verdict);
+        Assert.Equal(PolicyVerdict.Ask, childMove.Verdict);
+    }
+
+    [Fact]
+    public async Task ABlockedSubRun_BlocksItsParent()
+    {
+        var root = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule));
+        var child = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule), inheritedTaint: ["mail"], parent: root);
+
+        child.Block("refused", []);
+
+        Assert.NotNull(root.Blocked);
+        Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Move, Agent("files.move"), root)).Verdict);
+    }
+
+    [Fact]
+    public async Task SuggestMode_TurnsEveryChangeIntoAProposal_EvenWhatRulesAllow_AndIsInheritedOneWay()
+    {
+        var rule = new StandingRule(1, "inbox", "files.move", JsonSerializer.SerializeToElement(new { }), DateTimeOffset.UnixEpoch);
+        var state = new RunSecurityState(new RunTrigger(RunTriggerKind.Cli), interactive: true);
+        state.EnterSuggestMode();
+        var child = new RunSecurityState(new RunTrigger(RunTriggerKind.Cli), interactive: true, parent: state);
+
+        var move = await DecideAsync(Move, Agent("files.move"), state, rules: new Rules(rule));
+        var allowListed = await DecideAsync(Shell, Agent("shell.exec"), state, new ToolCallPlan(ToolRisk.ExecutesCode) { AllowListed = true });
+        var read = await DecideAsync(Read, Agent("files.read"), state);
+        var childMove = await DecideAsync(Move, Agent("files.move"), child);
+
+        Assert.Equal(PolicyVerdict.Ask, move.Verdict);
+        Assert.Contains("suggest mode", move.Reason, StringComparison.Ordinal);
+        Assert.Equal(PolicyVerdict.Ask, allowListed.Verdict);
+        Assert.Equal(PolicyVerdict.Allow, read.Verdict);
+        Assert.Equal(PolicyVerdict.Ask, childMove.Verdict);
+        Assert.True(child.SuggestOnly);
+    }
+
+    [Fact]
+    public void TheSuggestModeTool_IsHeldByEveryAgentThatMayChangeSomething_AndOnlyBySuch()
+    {
+        var catalog = new ToolCatalog([Move, Read, new MeshClaw.Core.Tools.BuiltIn.SuggestModeTool()]);
+
+        Assert.Contains(catalog.Granted(["files.move"]), t => t.Name == "enter_suggest_mode");
+        Assert.DoesNotContain(catalog.Granted(["files.read"]), t => t.Name == "enter_suggest_mode");
+    }
 }

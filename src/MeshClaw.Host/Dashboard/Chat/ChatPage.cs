@@ -59,7 +59,8 @@ public static partial class ChatPage
         AgentRunRequest request;
         try
         {
-            request = await coordinator.PrepareAsync(agent, message, origin, session, stream: true, content: null, http.RequestAborted);
+            request = await coordinator.PrepareAsync(agent, message, origin, session, stream: true, content: null, http.RequestAborted)
+                with { SuggestOnly = form["suggest"] == "on" };
         }
         catch (RunStartException ex)
         {

@@ -22,15 +22,23 @@ public abstract class HomeFileEditTool(MeshClawHome home) : IAgentTool
     /// <summary>The file (relative to the home folder) and its new, validated content; throws ToolArgumentException when invalid.</summary>
     protected abstract (string File, string Content) Edit(JsonElement arguments);
 
+    /// <summary>
+    /// What this particular change is: by default it changes MeshClaw (asked); a change that only tightens may be
+    /// an ordinary reversible write, and a change no agent may make carries why (denied).
+    /// </summary>
+    protected virtual (ToolRisk Risk, string? Forbidden) Assess(JsonElement arguments, string previous, string next) => (Risk, null);
+
     public async Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
-        var (file, _) = Edit(arguments);
+        var (file, content) = Edit(arguments);
         var path = Path.Combine(home.Root, file);
         var existed = File.Exists(path);
         var previous = existed ? await File.ReadAllTextAsync(path, cancellationToken) : "";
-        return new ToolCallPlan(Risk)
+        var (risk, forbidden) = Assess(arguments, previous, content);
+        return new ToolCallPlan(risk)
         {
             Target = file,
+            Forbidden = forbidden,
             Inverse = new ToolInverse("restore_home_file", JsonSerializer.SerializeToElement(new { file, content = previous, existed })),
         };
     }

@@ -16,6 +16,14 @@ public sealed class RestoreHomeFileTool(MeshClawHome home) : IAgentTool
         {"type":"object","properties":{"file":{"type":"string"},"content":{"type":"string"},"existed":{"type":"boolean"}},"required":["file","content"],"additionalProperties":false}
         """).RootElement;
 
+    /// <summary>Only an undo may use it: an agent calling it directly could write any config or grants it likes.</summary>
+    public Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(new ToolCallPlan(Risk)
+        {
+            Target = ToolArguments.RequiredString(arguments, "file"),
+            Forbidden = context.IsUndo ? null : "restoring MeshClaw's files is the undo's, which the user starts; an agent may not call it",
+        });
+
     public async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         var file = ToolArguments.RequiredString(arguments, "file");

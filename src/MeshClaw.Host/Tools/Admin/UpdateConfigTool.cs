@@ -7,16 +7,30 @@ using MeshClaw.Core.Configuration;
 
 namespace MeshClaw.Host.Tools.Admin;
 
-/// <summary>Sets one value of config.json by its dotted path (policy, models, audit...); the result must still load.</summary>
+/// <summary>
+/// Sets one value of config.json by its dotted path; the result must still load. Agents may change only what models
+/// MeshClaw uses, their prices, the time zone and budgets (asked); policy, audit, allow-lists, connections, the
+/// address the API listens on and telemetry are the user's, and no approval lets an agent change them.
+/// </summary>
 public sealed class UpdateConfigTool(MeshClawHome home) : HomeFileEditTool(home)
 {
+    private static readonly string[] AgentsMayChange = ["defaultModel", "models", "prices", "timeZone", "budgets"];
+
     public override string Name => "update_config";
     public override string Capability => "meshclaw.config";
-    public override string Description => "Sets one value in MeshClaw's config.json, e.g. path 'policy.bulkLimitPerRun' value 50.";
+    public override string Description => "Sets one value in MeshClaw's config.json under defaultModel, models, prices, timeZone or budgets, e.g. path 'defaultModel' value 'local'.";
 
     public override JsonElement ParametersSchema { get; } = JsonDocument.Parse("""
         {"type":"object","properties":{"path":{"type":"string"},"value":{}},"required":["path","value"],"additionalProperties":false}
         """).RootElement;
+
+    protected override (ToolRisk Risk, string? Forbidden) Assess(JsonElement arguments, string previous, string next)
+    {
+        var section = ToolArguments.RequiredString(arguments, "path").Split('.', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        return AgentsMayChange.Contains(section, StringComparer.Ordinal)
+            ? (Risk, null)
+            : (Risk, $"'{section}' in config.json is the user's to change (policy, audit, allow-lists, connections, the listening address and telemetry never change from an agent); agents may change only {string.Join(", ", AgentsMayChange)}");
+    }
 
     protected override (string File, string Content) Edit(JsonElement arguments)
     {
