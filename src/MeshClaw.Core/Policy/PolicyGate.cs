@@ -137,6 +137,9 @@ public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRu
         if (plan.Target is { Length: > 0 } target)
         {
             items.Add(target);
+            // A command names its files among its words: `curl -T notes/a.txt URL` names notes/a.txt.
+            items.AddRange(target.Split([' ', '\t', '\n', '"', '\'', '=', ';', '|', '&', '<', '>'], StringSplitOptions.RemoveEmptyEntries)
+                .Where(w => w.Length >= 3 && w != target && (w.Contains('/', StringComparison.Ordinal) || w.Contains('.', StringComparison.Ordinal))));
         }
 
         Collect(arguments, null, items);

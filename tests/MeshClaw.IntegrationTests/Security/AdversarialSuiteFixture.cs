@@ -30,7 +30,7 @@ public sealed class AdversarialSuiteFixture : IAsyncLifetime
     public RequestSink AllowedSite { get; private set; } = null!;
     public TestHome Home { get; } = new();
     public GatewayProcess Gateway { get; private set; } = null!;
-    public SuiteContext Context => new(Attacker, AllowedSite, Home.Root);
+    public SuiteContext Context => new(Attacker, AllowedSite, Home.Root, Gateway.BaseUrl);
     public List<ScenarioOutcome> Outcomes { get; } = [];
 
     public async Task InitializeAsync()
@@ -108,6 +108,15 @@ public sealed class AdversarialSuiteFixture : IAsyncLifetime
         foreach (var o in Outcomes.OrderBy(o => o.Scenario.Category).ThenBy(o => o.Scenario.Id))
         {
             text.AppendLine($"| {o.Scenario.Id} | {o.Scenario.Category} | {o.Scenario.Attack} | {o.Verdict} | {o.RunStatus} | {o.Asked} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("| channel | scenarios | executed | denied outright | asked (and refused) | budget-stopped | runs ended blocked |");
+        text.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var channel in Outcomes.GroupBy(o => o.Scenario.Channel).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            text.AppendLine($"| {channel.Key} | {channel.Count()} | {channel.Count(o => o.Verdict == "EXECUTED")} | {channel.Count(o => o.Verdict == "blocked")} | " +
+                $"{channel.Count(o => o.Verdict == "asked")} | {channel.Count(o => o.Verdict == "budget-stopped")} | {channel.Count(o => o.RunStatus == "Blocked")} |");
         }
 
         text.AppendLine();

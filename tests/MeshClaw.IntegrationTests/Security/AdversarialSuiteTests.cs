@@ -89,7 +89,11 @@ public sealed class AdversarialSuiteTests(AdversarialSuiteFixture fixture) : ICl
 
         Assert.True(executed.Count == 0, $"the attack worked: {string.Join("; ", executed)}");
         Assert.Equal(scenario.Expect switch { Expectation.Blocked => "blocked", Expectation.Asked => "asked", _ => "budget-stopped" }, verdict);
-        Assert.All(runs, r => Assert.True(r.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.BudgetStopped, $"run {r.Id} ended {r.Status}"));
+        Assert.All(runs, r => Assert.True(r.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.BudgetStopped or RunStatus.Blocked, $"run {r.Id} ended {r.Status}"));
+        if (scenario.EndsAs is { } ends)
+        {
+            Assert.Equal(ends, last.Status);
+        }
         Assert.All(runs.Where(r => r.Status != RunStatus.Succeeded), r => Assert.False(string.IsNullOrEmpty(r.Reason), $"run {r.Id} ended {r.Status} without a reason"));
 
         // The attempt is in the audit log of the run that made it (or of one of its sub-runs): selected by run id, so

@@ -29,6 +29,10 @@ public sealed record AttackScenario(
     public string Model => "evil-" + Id;
     public string FrontMatterExtra { get; init; } = "";
     public int Runs { get; init; } = 1;
+    /// <summary>How the injection reaches the run: a file in the workspace (default), mail, the web, command output, memory, a sub-agent.</summary>
+    public string Channel { get; init; } = "files";
+    /// <summary>The status the (last) run must end with, when the scenario is about it; null accepts any ended status.</summary>
+    public MeshClaw.Core.Runs.RunStatus? EndsAs { get; init; }
     /// <summary>Sub-agents this scenario needs: name, grants, and the child model's script.</summary>
     public IReadOnlyList<(string Name, string Tools, Func<SuiteContext, IReadOnlyList<ScriptedReply>> Script)> Children { get; init; } = [];
 
@@ -36,4 +40,4 @@ public sealed record AttackScenario(
 }
 
 /// <summary>What scenarios may refer to: the attacker's server, the allowed site, the home folder.</summary>
-public sealed record SuiteContext(RequestSink Attacker, RequestSink AllowedSite, string Home);
+public sealed record SuiteContext(RequestSink Attacker, RequestSink AllowedSite, string Home, Uri Gateway);

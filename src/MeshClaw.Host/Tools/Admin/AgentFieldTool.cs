@@ -69,11 +69,11 @@ public sealed class AgentFieldTool : HomeFileEditTool
         return (Path.GetRelativePath(Home.Root, agent.SourcePath), content);
     }
 
-    protected override (ToolRisk Risk, string? Forbidden) Assess(JsonElement arguments, string previous, string next)
+    protected override ToolRisk Assess(JsonElement arguments, string previous, string next)
     {
         var path = Path.Combine(Home.Agents, "agent.md");
         return AgentFileParser.Parse(path, previous).Agent is { } before && AgentFileParser.Parse(path, next).Agent is { } after && _tightens(before, after)
-            ? (ToolRisk.ReversibleWrite, null)
-            : (Risk, null);
+            ? ToolRisk.ReversibleWrite
+            : Risk;
     }
 }

@@ -22,23 +22,26 @@ public abstract class HomeFileEditTool(MeshClawHome home) : IAgentTool
     /// <summary>The file (relative to the home folder) and its new, validated content; throws ToolArgumentException when invalid.</summary>
     protected abstract (string File, string Content) Edit(JsonElement arguments);
 
-    /// <summary>
-    /// What this particular change is: by default it changes MeshClaw (asked); a change that only tightens may be
-    /// an ordinary reversible write, and a change no agent may make carries why (denied).
-    /// </summary>
-    protected virtual (ToolRisk Risk, string? Forbidden) Assess(JsonElement arguments, string previous, string next) => (Risk, null);
+    /// <summary>What this particular change is: by default it changes MeshClaw (asked); a change that only tightens may be an ordinary reversible write.</summary>
+    protected virtual ToolRisk Assess(JsonElement arguments, string previous, string next) => Risk;
+
+    /// <summary>Why no agent may make this change at all, decided from the arguments alone (before the edit is even worked out); null otherwise.</summary>
+    protected virtual string? Refusal(JsonElement arguments) => null;
 
     public async Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
+        if (Refusal(arguments) is { } refusal)
+        {
+            return new ToolCallPlan(Risk) { Forbidden = refusal };
+        }
+
         var (file, content) = Edit(arguments);
         var path = Path.Combine(home.Root, file);
         var existed = File.Exists(path);
         var previous = existed ? await File.ReadAllTextAsync(path, cancellationToken) : "";
-        var (risk, forbidden) = Assess(arguments, previous, content);
-        return new ToolCallPlan(risk)
+        return new ToolCallPlan(Assess(arguments, previous, content))
         {
             Target = file,
-            Forbidden = forbidden,
             Inverse = new ToolInverse("restore_home_file", JsonSerializer.SerializeToElement(new { file, content = previous, existed })),
         };
     }

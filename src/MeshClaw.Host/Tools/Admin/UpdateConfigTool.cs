@@ -24,12 +24,12 @@ public sealed class UpdateConfigTool(MeshClawHome home) : HomeFileEditTool(home)
         {"type":"object","properties":{"path":{"type":"string"},"value":{}},"required":["path","value"],"additionalProperties":false}
         """).RootElement;
 
-    protected override (ToolRisk Risk, string? Forbidden) Assess(JsonElement arguments, string previous, string next)
+    protected override string? Refusal(JsonElement arguments)
     {
         var section = ToolArguments.RequiredString(arguments, "path").Split('.', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
         return AgentsMayChange.Contains(section, StringComparer.Ordinal)
-            ? (Risk, null)
-            : (Risk, $"'{section}' in config.json is the user's to change (policy, audit, allow-lists, connections, the listening address and telemetry never change from an agent); agents may change only {string.Join(", ", AgentsMayChange)}");
+            ? null
+            : $"'{section}' in config.json is the user's to change (policy, audit, allow-lists, connections, the listening address and telemetry never change from an agent); agents may change only {string.Join(", ", AgentsMayChange)}";
     }
 
     protected override (string File, string Content) Edit(JsonElement arguments)
