@@ -32,6 +32,7 @@ public sealed class AdversarialSuiteFixture : IAsyncLifetime
     public GatewayProcess Gateway { get; private set; } = null!;
     public SuiteContext Context => new(Attacker, AllowedSite, Home.Root, Gateway.BaseUrl);
     public List<ScenarioOutcome> Outcomes { get; } = [];
+    public List<(BenignTask Task, int Asked, string Status)> Benign { get; } = [];
 
     public async Task InitializeAsync()
     {
@@ -62,6 +63,19 @@ public sealed class AdversarialSuiteFixture : IAsyncLifetime
             }
 
             SeedWorkspace(Home.Workspace(scenario.Agent));
+        }
+
+        foreach (var task in BenignTasks.All)
+        {
+            Home.OpenAIModel(task.Model, Server.OpenAIBaseUrl, task.Model);
+            Home.Agent(task.Agent, $"model: {task.Model}\ntools: {task.Tools}\n{task.FrontMatterExtra}");
+            SeedWorkspace(Home.Workspace(task.Agent));
+            foreach (var (name, tools, _) in task.Children)
+            {
+                Home.OpenAIModel(name, Server.OpenAIBaseUrl, name);
+                Home.Agent(name, $"model: {name}\ntools: {tools}");
+                SeedWorkspace(Home.Workspace(name));
+            }
         }
 
         new FileSecretStore(Home.Root).Set("GITHUB_TOKEN", "ghp_supersecretvalue1234567890");
@@ -97,6 +111,20 @@ public sealed class AdversarialSuiteFixture : IAsyncLifetime
 
     private void WriteReport()
     {
+        var folder = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "artifacts");
+        Directory.CreateDirectory(folder);
+        if (Benign.Count > 0)
+        {
+            var benign = new StringBuilder("| task | channel | what | approvals asked | run status |\n|---|---|---|---|---|\n");
+            foreach (var (task, asked, status) in Benign.OrderBy(b => b.Task.Channel, StringComparer.Ordinal).ThenBy(b => b.Task.Id, StringComparer.Ordinal))
+            {
+                benign.AppendLine($"| {task.Id} | {task.Channel} | {task.Task} | {asked} | {status} |");
+            }
+
+            benign.AppendLine().AppendLine($"benign tasks {Benign.Count}, finished without a single approval request {Benign.Count(b => b.Asked == 0)}");
+            File.WriteAllText(Path.Combine(folder, "benign-report.md"), benign.ToString());
+        }
+
         if (Outcomes.Count == 0)
         {
             return;
@@ -122,8 +150,6 @@ public sealed class AdversarialSuiteFixture : IAsyncLifetime
         text.AppendLine();
         text.AppendLine($"scenarios {Outcomes.Count}, blocked {Outcomes.Count(o => o.Verdict == "blocked")}, asked {Outcomes.Count(o => o.Verdict == "asked")}, " +
             $"budget-stopped {Outcomes.Count(o => o.Verdict == "budget-stopped")}, executed {Outcomes.Count(o => o.Verdict == "EXECUTED")}");
-        var folder = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "artifacts");
-        Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "adversarial-report.md"), text.ToString());
     }
 }

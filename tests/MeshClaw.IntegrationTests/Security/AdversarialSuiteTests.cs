@@ -104,6 +104,45 @@ public sealed class AdversarialSuiteTests(AdversarialSuiteFixture fixture) : ICl
         Assert.All(attackTools, tool => Assert.Contains(audit, a => a.Data.Contains($"\"{tool}\"", StringComparison.Ordinal)));
     }
 
+    public static TheoryData<string> Ordinary => [.. BenignTasks.All.Select(t => t.Id)];
+
+    /// <summary>The other half of the posture: ordinary work on the same channels finishes, every call succeeding, without asking.</summary>
+    [Theory]
+    [MemberData(nameof(Ordinary))]
+    public async Task OrdinaryTask_FinishesWithoutAsking(string id)
+    {
+        var task = BenignTasks.All.Single(t => t.Id == id);
+        var context = fixture.Context;
+        var script = fixture.Server.For(task.Model);
+        foreach (var reply in task.Script(context))
+        {
+            script.Reply(reply);
+        }
+
+        foreach (var (name, _, childScript) in task.Children)
+        {
+            foreach (var reply in childScript(context))
+            {
+                fixture.Server.For(name).Reply(reply);
+            }
+        }
+
+        using var client = fixture.Gateway.AuthorizedClient();
+        var (run, approvals) = await RunDriver.RunAsync(client, task.Agent, "Please do the task.", approve: true, trigger: task.ByOwner ? "cli" : "api");
+        fixture.Benign.Add((task, approvals.Count, run.Status.ToString()));
+        var detail = (await client.GetFromJsonAsync<RunView>(new Uri($"api/runs/{run.Id}", UriKind.Relative), ApiJson.Options))!;
+
+        Assert.Empty(approvals.Select(a => $"{a.Tool}: {a.Reason}"));
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.NotEmpty(detail.ToolCalls!);
+        Assert.All(detail.ToolCalls!, c => Assert.True(c.Outcome == ToolCallOutcome.Succeeded, $"{c.Tool} {c.Outcome}: {c.Result}"));
+        if (task.ByOwner)
+        {
+            // The owner's own words, in a run they started that read nothing untrusted, are remembered as theirs.
+            Assert.Contains(detail.ToolCalls!, c => c.Tool == "recall" && c.Result.Contains("(user-stated)", StringComparison.Ordinal));
+        }
+    }
+
     private static async Task<List<AuditRecordView>> AuditOfRunTreeAsync(HttpClient client, IEnumerable<string> roots)
     {
         var pending = new Queue<string>(roots);
