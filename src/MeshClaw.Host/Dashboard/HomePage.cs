@@ -21,7 +21,9 @@ public static class HomePage
             // Looked at now, so an edit made since the last run shows here at once.
             config.Refresh();
             var overnight = await Overnight.ReadAsync(Overnight.Start(time.GetUtcNow(), config.Current().Config.Policy.TimeZone), insights, ledger, runs, ct);
+            // Runs that met an attack are the first thing to see: what was refused, and that the run stopped acting.
+            var blocked = (await runs.ListAsync(200, null, ct)).Where(r => r.Status == RunStatus.Blocked && r.StartedAt >= time.GetUtcNow().AddDays(-7)).ToList();
             return await DashboardPage.RenderAsync(http, Home.Create(new HomeView(DashboardPage.Csrf(http), overnight, await approvals.PendingAsync(ct), await runs.ListAsync(15, null, ct),
-                await outcomes.RecentAsync(time.GetUtcNow().AddDays(-1), 15, ct), config.RefusedEdit)));
+                await outcomes.RecentAsync(time.GetUtcNow().AddDays(-1), 15, ct), config.RefusedEdit, blocked)));
         });
 }
