@@ -130,7 +130,8 @@ public sealed class SecurityFlowTests : IAsyncLifetime
         Assert.Empty(firstAsked);
         var asked = Assert.Single(secondAsked);
         Assert.Contains("untrusted content (tool:read_file)", asked.Reason, StringComparison.Ordinal);
-        Assert.Equal(RunStatus.Succeeded, second.Status);
+        // Refused after untrusted content: the turn met an attack, and says so.
+        Assert.Equal(RunStatus.Blocked, second.Status);
     }
 
     [Fact]
