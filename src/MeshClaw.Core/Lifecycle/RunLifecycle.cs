@@ -57,6 +57,7 @@ public sealed class RunLifecycle(IRunStore runs, IAuditLog audit, IApprovalBroke
         var security = new RunSecurityState(request.Trigger, request.Interactive, request.InheritedTaint, request.ParentSecurity)
         {
             SystemAllowances = request.SystemAllowances,
+            Run = request.Id.Value,
         };
         var budget = new RunBudget(request.Agent.Name, request.Agent.Budget, request.Overall, spend, request.ParentBudget);
         return new RunContext(request, security, budget, runs, executor, time);
