@@ -39,7 +39,7 @@ public static class SecurityBench
         for (var i = 0; i < 1000; i++)
         {
             var match = JsonSerializer.SerializeToElement(new { from = $"sender{i}@example.com", folder = "Newsletters" });
-            await rules.AddAsync($"agent-{i % 100}", capabilities[i % capabilities.Length], match, "bench", null, DateTimeOffset.UtcNow, CancellationToken.None);
+            await rules.AddAsync(new StandingRule(0, $"agent-{i % 100}", capabilities[i % capabilities.Length], match, DateTimeOffset.UtcNow) { CreatedBy = "bench" }, CancellationToken.None);
         }
 
         var journal = services.GetRequiredService<IActionJournal>();

@@ -16,6 +16,7 @@ root.Subcommands.Add(RunsCommand.Create(globals));
 root.Subcommands.Add(UsageCommand.Create(globals));
 root.Subcommands.Add(StatusCommand.Create(globals));
 root.Subcommands.Add(ApprovalsCommand.Create(globals));
+root.Subcommands.Add(GrantsCommand.Create(globals));
 root.Subcommands.Add(PauseCommands.Pause(globals));
 root.Subcommands.Add(PauseCommands.Resume(globals));
 root.Subcommands.Add(UndoCommand.Create(globals));

@@ -5,7 +5,7 @@ using MeshClaw.Host.Api;
 
 namespace MeshClaw.Cli.Commands;
 
-/// <summary><c>meshclaw approvals list|show|approve|deny</c>: answer the calls MeshClaw held for you.</summary>
+/// <summary><c>meshclaw approvals list|show|approve|deny</c>: answer the calls MeshClaw held for you, and grant calls like them for a run, an hour, today or always.</summary>
 public static class ApprovalsCommand
 {
     public static Command Create(GlobalOptions globals)
@@ -53,15 +53,26 @@ public static class ApprovalsCommand
             return 0;
         }));
 
-        var always = new Option<bool>("--always") { Description = "Also allow this agent to make calls like this one from now on (a standing rule)" };
-        var match = new Option<string[]>("--match") { Description = "With --always: the argument names whose values the rule must match (default: all)", AllowMultipleArgumentsPerToken = true };
-        var approve = new Command("approve", "Let the held call run") { id, always, match };
+        var always = new Option<bool>("--always") { Description = "The same as --for always" };
+        var scope = new Option<string?>("--for")
+        {
+            Description = "Also allow calls like this one without asking: for this run (and its sub-runs), an hour, the rest of today, or always (a standing rule)",
+        };
+        scope.AcceptOnlyFromAmong("run", "hour", "today", "always");
+        var match = new Option<string[]>("--match")
+        {
+            Description = "With --for: the argument names (comma-separated or repeated) whose values later calls must repeat; * for all. "
+                + "Default: any arguments for run, hour and today; all of them for always",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var approve = new Command("approve", "Let the held call run") { id, scope, always, match };
         approve.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
-            var body = new AnswerBody(parse.GetValue(always), parse.GetValue(match) is { Length: > 0 } m ? m : null);
+            var fields = parse.GetValue(match)?.SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            var body = new AnswerBody(parse.GetValue(always), fields is { Count: > 0 } ? fields : null, parse.GetValue(scope));
             var a = await client.PostAsync<ApprovalView>($"api/approvals/{parse.GetValue(id)}/approve", body, ct);
-            Terminal.Line($"approved {a.Id}: {a.Tool} for agent {a.Agent}" + (a.StandingRuleId is { } r ? $"; standing rule #{r} created" : ""));
+            Terminal.Line($"approved {a.Id}: {a.Tool} for agent {a.Agent}" + GrantNote(a, body.For ?? (body.Always ? "always" : null)));
             return 0;
         }));
 
@@ -80,4 +91,9 @@ public static class ApprovalsCommand
         command.Subcommands.Add(deny);
         return command;
     }
+
+    /// <summary>What an approval's answer granted, as the CLI and chat say it.</summary>
+    public static string GrantNote(ApprovalView approval, string? scope) => approval.StandingRuleId is not { } rule ? ""
+        : scope is null or "always" ? $"; standing rule #{rule} created"
+        : $"; grant #{rule} created ({(scope == "run" ? "for this run" : scope == "hour" ? "for 1 hour" : "until midnight")}; see meshclaw grants list)";
 }

@@ -5,7 +5,9 @@ using MeshClaw.Host.Api;
 namespace MeshClaw.Cli.Commands;
 
 /// <summary>
-/// A chat turn's held call, answered where the user is: "approve? [y/N/a(lways)]" read from standard input, answered
+/// A chat turn's held call, answered where the user is: "approve? [y/N, or allow like calls for r(un) h(our) t(oday)
+/// a(lways)]" read from standard input (a run's, an hour's and today's grant allow the capability with any arguments,
+/// "always" only these arguments), answered
 /// through the API like any other answer. Asked only when standard input is a terminal (or with --ask-approvals);
 /// otherwise the turn says how to answer and goes on waiting, as <c>meshclaw run</c> does.
 /// </summary>
@@ -21,7 +23,7 @@ public sealed class ChatApprovals(GatewayClient client, bool ask)
             return;
         }
 
-        Console.Error.Write("approve? [y/N/a(lways)] ");
+        Console.Error.Write("approve? [y/N, or allow like calls for r(un) h(our) t(oday) a(lways)] ");
         var answer = await Console.In.ReadLineAsync(ct);
         if (answer is null)
         {
@@ -34,13 +36,16 @@ public sealed class ChatApprovals(GatewayClient client, bool ask)
         var (verb, body) = answer.Trim().ToLowerInvariant() switch
         {
             "y" or "yes" => ("approve", new AnswerBody()),
-            "a" or "always" => ("approve", new AnswerBody(Always: true)),
+            "r" or "run" => ("approve", new AnswerBody(For: "run")),
+            "h" or "hour" => ("approve", new AnswerBody(For: "hour")),
+            "t" or "today" => ("approve", new AnswerBody(For: "today")),
+            "a" or "always" => ("approve", new AnswerBody(For: "always")),
             _ => ("deny", (AnswerBody?)null),
         };
         try
         {
             var decided = await client.PostAsync<ApprovalView>($"api/approvals/{approval.Id}/{verb}", (object?)body ?? new { }, ct);
-            Terminal.Note($"{(verb == "approve" ? "approved" : "denied")} {decided.Id}" + (decided.StandingRuleId is { } rule ? $"; standing rule #{rule} created" : ""));
+            Terminal.Note($"{(verb == "approve" ? "approved" : "denied")} {decided.Id}" + ApprovalsCommand.GrantNote(decided, body?.For));
         }
         catch (GatewayRequestException ex)
         {

@@ -56,7 +56,7 @@ public sealed class ApprovalBroker(IApprovalStore store, IStandingRules rules, I
         }
     }
 
-    public async Task<Approval> AnswerAsync(string approvalId, ApprovalStatus answer, string by, IReadOnlyList<string>? alwaysFields, CancellationToken cancellationToken)
+    public async Task<Approval> AnswerAsync(string approvalId, ApprovalStatus answer, string by, GrantRequest? grant, CancellationToken cancellationToken)
     {
         var approval = await store.GetAsync(approvalId, cancellationToken) ?? throw new KeyNotFoundException($"no approval with id '{approvalId}'");
         if (approval.Status != ApprovalStatus.Pending)
@@ -72,7 +72,8 @@ public sealed class ApprovalBroker(IApprovalStore store, IStandingRules rules, I
             throw new InvalidOperationException($"approval {approvalId} expired at {approval.ExpiresAt:yyyy-MM-dd HH:mm:ss} UTC; the call was not made");
         }
 
-        JsonElement? match = answer == ApprovalStatus.Approved && alwaysFields is not null ? RuleMatch(approval, alwaysFields) : null;
+        grant = answer == ApprovalStatus.Approved ? grant : null;
+        JsonElement? match = grant is null ? null : RuleMatch(approval, grant.MatchedFields);
         // The decision is taken first and atomically: a standing rule exists only for an approval that really was approved here.
         if (!await store.DecideAsync(approvalId, answer, by, time.GetUtcNow(), cancellationToken))
         {
@@ -84,12 +85,23 @@ public sealed class ApprovalBroker(IApprovalStore store, IStandingRules rules, I
         }
 
         long? ruleId = null;
-        if (match is not null)
+        if (grant is not null && match is not null)
         {
-            var rule = await rules.AddAsync(approval.Agent, approval.Capability, match.Value, by, approval.Id, time.GetUtcNow(), CancellationToken.None);
+            var now = time.GetUtcNow();
+            var rule = await rules.AddAsync(new StandingRule(0, approval.Agent, approval.Capability, match.Value, now)
+            {
+                Scope = grant.Scope,
+                RunId = grant.Scope == GrantScope.Run ? approval.RunId : null,
+                ExpiresAt = GrantScopes.ExpiryOf(grant.Scope, now, policy().TimeZone),
+                CreatedBy = by,
+                SourceApproval = approval.Id,
+            }, CancellationToken.None);
             await store.SetStandingRuleAsync(approvalId, rule.Id, CancellationToken.None);
             ruleId = rule.Id;
-            await audit.AppendAsync(new AuditEvent("policy.rule-added", by, approval.RunId, new { rule.Id, rule.Agent, rule.Capability, match = rule.Match.GetRawText() }), CancellationToken.None);
+            await audit.AppendAsync(new AuditEvent("grant.added", by, approval.RunId, new
+            {
+                rule.Id, rule.Agent, rule.Capability, match = rule.Match.GetRawText(), scope = rule.Scope.Text(), rule.RunId, rule.ExpiresAt, approval = approval.Id,
+            }), CancellationToken.None);
         }
 
         var decided = (await store.GetAsync(approvalId, CancellationToken.None))!;
@@ -134,11 +146,13 @@ public sealed class ApprovalBroker(IApprovalStore store, IStandingRules rules, I
         events.Publish(new ApprovalAnswered(decided, time.GetUtcNow()));
     }
 
-    private static JsonElement RuleMatch(Approval approval, IReadOnlyList<string> fields)
+    /// <summary>The argument values a grant matches: all of the call's when <paramref name="fields"/> is null, none when it is empty.</summary>
+    private static JsonElement RuleMatch(Approval approval, IReadOnlyList<string>? fields)
     {
         using var arguments = JsonDocument.Parse(approval.Arguments);
+        fields ??= [.. arguments.RootElement.EnumerateObject().Select(p => p.Name)];
         var match = arguments.RootElement.EnumerateObject()
-            .Where(p => fields.Count == 0 || fields.Contains(p.Name))
+            .Where(p => fields.Contains(p.Name))
             .ToDictionary(p => p.Name, p => p.Value.Clone());
         var missing = fields.Where(f => !match.ContainsKey(f)).ToList();
         if (missing.Count > 0)

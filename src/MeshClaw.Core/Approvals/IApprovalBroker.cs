@@ -10,11 +10,11 @@ public interface IApprovalBroker
     Task<Approval> WaitAsync(string approvalId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records the user's answer, once, while the approval is pending and has not expired. With
-    /// <paramref name="alwaysFields"/>, an approval also creates a standing rule for the agent and capability that
-    /// matches those argument fields' values (all of them when the list is empty).
+    /// Records the user's answer, once, while the approval is pending and has not expired. With a
+    /// <paramref name="grant"/>, an approval also makes a grant for the agent and capability, for the grant's scope
+    /// (this run, an hour, today, always) and matching the argument values it names.
     /// </summary>
-    Task<Approval> AnswerAsync(string approvalId, ApprovalStatus answer, string by, IReadOnlyList<string>? alwaysFields, CancellationToken cancellationToken);
+    Task<Approval> AnswerAsync(string approvalId, ApprovalStatus answer, string by, GrantRequest? grant, CancellationToken cancellationToken);
 
     /// <summary>Closes a run's pending approvals when the run ends without them: they can no longer be answered.</summary>
     Task WithdrawAsync(string runId, string reason, CancellationToken cancellationToken);

@@ -8,4 +8,7 @@ public interface IInsights
 {
     Task<ValueSummary> ValueAsync(DateTimeOffset since, CancellationToken cancellationToken);
     Task<IReadOnlyList<WasteItem>> WasteAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Approvals asked and runs with a useful outcome since then, by agent (busiest asker first).</summary>
+    Task<IReadOnlyList<AskFigure>> AsksAsync(DateTimeOffset since, CancellationToken cancellationToken);
 }

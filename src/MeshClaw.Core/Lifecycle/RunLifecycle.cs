@@ -57,6 +57,7 @@ public sealed class RunLifecycle(IRunStore runs, IAuditLog audit, IApprovalBroke
         var security = new RunSecurityState(request.Trigger, request.Interactive, request.InheritedTaint, request.ParentSecurity)
         {
             SystemAllowances = request.SystemAllowances,
+            Run = request.Id.Value,
         };
         if (request.SuggestOnly || request.Agent.Mode == Agents.AgentMode.Suggest)
         {

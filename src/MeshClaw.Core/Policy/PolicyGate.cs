@@ -109,9 +109,10 @@ public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRu
             }
         }
 
-        if (rules.Match(agent.Name, tool.Capability, request.Arguments) is { } rule)
+        if (rules.Match(agent.Name, tool.Capability, request.Arguments, GrantContext.For(request, time.GetUtcNow())) is { } rule)
         {
-            return PolicyDecision.Allow($"standing rule #{rule.Id}");
+            await rules.UsedAsync(rule.Id, time.GetUtcNow(), cancellationToken);
+            return PolicyDecision.Allow(rule.Scope == GrantScope.Always ? $"standing rule #{rule.Id}" : $"standing rule #{rule.Id} ({rule.Terms})");
         }
 
         if (settings.Loosened.Any(l => l.Agent == agent.Name && l.Capability == tool.Capability))

@@ -18,6 +18,13 @@ public sealed class RunSecurityState(RunTrigger trigger, bool interactive = fals
 
     public RunTrigger Trigger { get; } = trigger;
 
+    /// <summary>The run's id, set by the lifecycle; a grant made for a run holds in it and in its sub-runs.</summary>
+    public string? Run { get; init; }
+
+    /// <summary>The ids of the runs above this one, nearest first.</summary>
+    public IEnumerable<string> AncestorRuns =>
+        parent is null ? [] : (parent.Run is { } id ? [id] : Enumerable.Empty<string>()).Concat(parent.AncestorRuns);
+
     /// <summary>A person started this run and is watching it (the owner's CLI or dashboard chat); decided by the caller's identity, never by the model.</summary>
     public bool Interactive { get; } = interactive;
 

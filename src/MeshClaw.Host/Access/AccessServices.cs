@@ -20,6 +20,10 @@ public static class AccessServices
     public const string CsrfField = "csrf";
     public const string SessionCookie = "meshclaw_session";
 
+    /// <summary>The Content-Security-Policy on every answer: everything from this gateway only, no inline script or style, no frames, no remote image.</summary>
+    public const string Csp = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; frame-src 'none'; object-src 'none'; base-uri 'none'";
+
     public static IServiceCollection AddMeshClawAccess(this IServiceCollection services, MeshClawHome home, MeshClawConfig config)
     {
         // The keys that protect session cookies live in the (owner-only) home folder, so a restart keeps people signed in.
@@ -104,9 +108,10 @@ public static class AccessServices
     private static Task SecurityHeaders(HttpContext http, Func<Task> next)
     {
         var headers = http.Response.Headers;
-        // Server-rendered pages with inline styles and one script of the gateway's own (live approvals, over its own
-        // event stream): nothing else may load, connect, frame or be sniffed.
-        headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        // Server-rendered pages with the gateway's own stylesheet and scripts (live approvals and chat, over its own event
+        // streams), and nothing inline: nothing else may load, connect, frame or be sniffed, so mail or model output
+        // that reaches a page can neither fetch a remote image (a read receipt) nor run or style anything.
+        headers.ContentSecurityPolicy = Csp;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";

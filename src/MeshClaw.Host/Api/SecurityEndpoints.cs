@@ -21,7 +21,7 @@ public static class SecurityEndpoints
         api.MapGet("/approvals/{id}", async Task<Results<Ok<ApprovalView>, ProblemHttpResult>> (string id, IApprovalStore store, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } approval ? TypedResults.Ok(ApprovalView.From(approval)) : ApiProblems.NotFound($"no approval with id '{id}'"));
         api.MapPost("/approvals/{id}/approve", (string id, AnswerBody? body, IApprovalBroker broker, HttpContext http, CancellationToken ct) =>
-            AnswerAsync(broker, id, ApprovalStatus.Approved, Actor(http), body?.Always == true ? body.Fields ?? [] : null, ct));
+            AnswerAsync(broker, id, ApprovalStatus.Approved, Actor(http), body, ct));
         api.MapPost("/approvals/{id}/deny", (string id, IApprovalBroker broker, HttpContext http, CancellationToken ct) =>
             AnswerAsync(broker, id, ApprovalStatus.Denied, Actor(http), null, ct));
 
@@ -57,9 +57,38 @@ public static class SecurityEndpoints
         api.MapGet("/journal", async Task<Ok<IEnumerable<JournalEntryView>>> (IActionJournal journal, string? run, int? limit, CancellationToken ct) =>
             TypedResults.Ok((run is null ? await journal.RecentAsync(Math.Clamp(limit ?? 50, 1, 1000), ct) : await journal.ForRunAsync(run, ct)).Select(JournalEntryView.From)));
 
-        api.MapGet("/rules", Ok<IEnumerable<StandingRuleView>> (IStandingRules rules) => TypedResults.Ok(rules.All.Select(StandingRuleView.From)));
-        api.MapDelete("/rules/{id:long}", async Task<Results<Ok<RemovedView>, ProblemHttpResult>> (long id, IStandingRules rules, CancellationToken ct) =>
-            await rules.RemoveAsync(id, ct) ? TypedResults.Ok(new RemovedView(id)) : ApiProblems.NotFound($"no standing rule {id}"));
+        api.MapGet("/grants", async Task<Ok<IEnumerable<GrantView>>> (GrantBook grants, bool? all, CancellationToken ct) =>
+            TypedResults.Ok((await grants.ListAsync(all == true, ct)).Select(GrantView.From)));
+        api.MapPost("/grants/{id:long}/revoke", async Task<Results<Ok<GrantView>, ProblemHttpResult>> (long id, GrantBook grants, HttpContext http, CancellationToken ct) =>
+        {
+            try
+            {
+                return TypedResults.Ok(GrantView.From(await grants.RevokeAsync(id, Actor(http), ct)));
+            }
+            catch (KeyNotFoundException ex)
+            {
+                return ApiProblems.NotFound(ex.Message);
+            }
+            catch (InvalidOperationException ex)
+            {
+                return ApiProblems.Conflict(ex.Message);
+            }
+        });
+        // The first spelling of the same: standing rules, removed with DELETE (now a revocation, audited and kept in the list).
+        api.MapGet("/rules", async Task<Ok<IEnumerable<StandingRuleView>>> (GrantBook grants, CancellationToken ct) =>
+            TypedResults.Ok((await grants.ListAsync(false, ct)).Select(StandingRuleView.From)));
+        api.MapDelete("/rules/{id:long}", async Task<Results<Ok<RemovedView>, ProblemHttpResult>> (long id, GrantBook grants, HttpContext http, CancellationToken ct) =>
+        {
+            try
+            {
+                await grants.RevokeAsync(id, Actor(http), ct);
+                return TypedResults.Ok(new RemovedView(id));
+            }
+            catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
+            {
+                return ApiProblems.NotFound($"no standing rule {id}");
+            }
+        });
 
         api.MapGet("/audit", async Task<Ok<IEnumerable<AuditRecordView>>> (IAuditReader audit, string? run, int? limit, CancellationToken ct) =>
             TypedResults.Ok((await audit.RecentAsync(Math.Clamp(limit ?? 50, 1, 10_000), run, ct)).Select(AuditRecordView.From)));
@@ -75,11 +104,21 @@ public static class SecurityEndpoints
         });
     }
 
-    private static async Task<Results<Ok<ApprovalView>, ProblemHttpResult>> AnswerAsync(IApprovalBroker broker, string id, ApprovalStatus answer, string by, IReadOnlyList<string>? fields, CancellationToken ct)
+    private static async Task<Results<Ok<ApprovalView>, ProblemHttpResult>> AnswerAsync(IApprovalBroker broker, string id, ApprovalStatus answer, string by, AnswerBody? body, CancellationToken ct)
     {
+        GrantRequest? grant;
         try
         {
-            return TypedResults.Ok(ApprovalView.From(await broker.AnswerAsync(id, answer, by, fields, ct)));
+            grant = body?.Grant();
+        }
+        catch (ArgumentException ex)
+        {
+            return ApiProblems.BadRequest(ex.Message);
+        }
+
+        try
+        {
+            return TypedResults.Ok(ApprovalView.From(await broker.AnswerAsync(id, answer, by, grant, ct)));
         }
         catch (KeyNotFoundException ex)
         {

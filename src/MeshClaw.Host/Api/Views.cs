@@ -56,6 +56,34 @@ public sealed record FeedbackView(long Outcome, string Verdict);
 
 public sealed record RemovedView(long Removed);
 
-public sealed record AnswerBody(bool Always = false, IReadOnlyList<string>? Fields = null);
+/// <summary>
+/// An answer's grant: <see cref="For"/> is run, hour, today or always (<see cref="Always"/> is the older spelling of
+/// "always"); <see cref="Fields"/> names the arguments a later call must repeat (<c>*</c> for all of them).
+/// </summary>
+public sealed record AnswerBody(bool Always = false, IReadOnlyList<string>? Fields = null, string? For = null)
+{
+    /// <summary>The grant asked for, or null for a plain approval.</summary>
+    /// <exception cref="ArgumentException">an unknown scope, or fields without a scope</exception>
+    public GrantRequest? Grant()
+    {
+        var scope = For is { Length: > 0 } named
+            ? GrantScopes.Parse(named) ?? throw new ArgumentException($"for: '{named}' is not a scope; use {GrantScopes.Expected}")
+            : Always ? GrantScope.Always : (GrantScope?)null;
+        if (scope is null && Fields is { Count: > 0 })
+        {
+            throw new ArgumentException("fields: a match needs a scope (for: run, hour, today or always)");
+        }
+
+        return scope is { } s ? new GrantRequest(s, Fields) : null;
+    }
+}
+
+/// <summary>A grant with its scope, expiry and use, and the approval it came from.</summary>
+public sealed record GrantView(long Id, string Agent, string Capability, string Match, string Scope, string? RunId, DateTimeOffset? ExpiresAt,
+    DateTimeOffset CreatedAt, string? CreatedBy, string? Approval, long Uses, DateTimeOffset? LastUsedAt, DateTimeOffset? EndedAt, string? EndReason)
+{
+    public static GrantView From(StandingRule r) => new(r.Id, r.Agent, r.Capability, r.Match.GetRawText(), r.Scope.Text(), r.RunId, r.ExpiresAt,
+        r.CreatedAt, r.CreatedBy, r.SourceApproval, r.Uses, r.LastUsedAt, r.EndedAt, r.EndReason);
+}
 
 public sealed record UndoBody(long? Action = null, string? Run = null);

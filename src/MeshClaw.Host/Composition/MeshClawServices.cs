@@ -55,6 +55,8 @@ public static class MeshClawServices
         services.AddSingleton<IToolCallGate>(sp => new PolicyGate(() => sp.GetRequiredService<ConfigSource>().Current().Config.Policy,
             sp.GetRequiredService<IStandingRules>(), sp.GetRequiredService<IPauseSwitch>(), sp.GetRequiredService<IActionRates>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ToolCallExecutor>();
+        services.AddSingleton<GrantBook>();
+        services.AddHostedService<GrantSweeper>();
 
         // Runs.
         services.AddSingleton<RunLifecycle>();

@@ -14,7 +14,7 @@ using MeshClaw.Host.Dashboard.Views;
 
 namespace MeshClaw.Host.Dashboard;
 
-/// <summary>The user's own usage and what it bought: tokens and cost by day, agent, model and trigger, per outcome, budgets, exports.</summary>
+/// <summary>The user's own usage and what it bought: tokens and cost by day, agent, model and trigger, per outcome, asks per useful run, budgets, exports.</summary>
 public static class UsagePage
 {
     public static void MapUsagePage(this RouteGroupBuilder pages)
@@ -34,7 +34,8 @@ public static class UsagePage
                 DashboardPage.Csrf(http), DashboardPage.Days(days).ToString(CultureInfo.InvariantCulture), await insights.ValueAsync(since, ct),
                 Chart.Bars([.. byDay.Select(d => (d.Key, (double)(d.InputTokens + d.OutputTokens)))], "tokens", v => Format.Compact(v)),
                 Chart.Bars([.. byDay.Select(d => (d.Key, (double)d.Cost))], "cost", v => Format.Money((decimal)v)),
-                await BudgetsAsync(spend, config.Current().Config.Budgets, agents, ct), groupings, await outcomes.RecentAsync(since, 50, ct))));
+                await BudgetsAsync(spend, config.Current().Config.Budgets, agents, ct), groupings, await outcomes.RecentAsync(since, 50, ct),
+                await insights.AsksAsync(since, ct))));
         });
 
         pages.MapGet("/usage.csv", async Task<IResult> (IUsageLedger ledger, TimeProvider time, string? days, string? by, CancellationToken ct) =>

@@ -70,6 +70,7 @@ public static class GatewayApp
     {
         app.MapHealth();
         app.MapLoginPages();
+        app.MapDashboardStyles();
         app.MapSignInLink();
 
         var api = app.MapGroup("/api").RequireAuthorization(AccessSchemes.Api);

@@ -73,4 +73,20 @@ public sealed class SqliteInsights(SqliteDatabase database) : IInsights
             $"{u.Discarded} of {u.Total} rated outputs were discarded or not useful", "disable the agent, narrow its instructions, or replace it with a rule")));
         return items;
     }
+
+    public async Task<IReadOnlyList<AskFigure>> AsksAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // Useful as the waste page sees it: a run with an outcome the user did not call not useful or discard.
+        var rows = await connection.QueryAsync<(string Agent, long Asks, long Useful)>(new CommandDefinition("""
+            WITH asks AS (SELECT agent, COUNT(*) AS n FROM approvals WHERE created_at >= @At GROUP BY agent),
+                 useful AS (SELECT agent, COUNT(DISTINCT run_id) AS n FROM outcomes
+                            WHERE at >= @At AND (feedback IS NULL OR feedback IN ('useful', 'accepted')) GROUP BY agent)
+            SELECT a.agent, COALESCE(asks.n, 0), COALESCE(useful.n, 0)
+            FROM (SELECT agent FROM asks UNION SELECT agent FROM useful) a
+            LEFT JOIN asks ON asks.agent = a.agent LEFT JOIN useful ON useful.agent = a.agent
+            ORDER BY COALESCE(asks.n, 0) DESC, a.agent
+            """, new { At = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new AskFigure(r.Agent, r.Asks, r.Useful))];
+    }
 }

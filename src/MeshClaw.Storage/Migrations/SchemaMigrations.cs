@@ -238,5 +238,17 @@ public static class SchemaMigrations
         new(8, "audit appends without the per-run index", """
             DROP INDEX IF EXISTS audit_by_run;
             """),
+        // Standing rules become grants with a scope: a run's (run_id), an hour's or today's (expires_at), or standing.
+        // Revoked and expired grants keep their row (ended_at, end_reason), so the list can show what was allowed when.
+        new(9, "grants: scope, expiry, uses, revocation", """
+            ALTER TABLE standing_rules ADD COLUMN scope TEXT NOT NULL DEFAULT 'always';
+            ALTER TABLE standing_rules ADD COLUMN run_id TEXT;
+            ALTER TABLE standing_rules ADD COLUMN expires_at INTEGER;
+            ALTER TABLE standing_rules ADD COLUMN uses INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE standing_rules ADD COLUMN last_used_at INTEGER;
+            ALTER TABLE standing_rules ADD COLUMN ended_at INTEGER;
+            ALTER TABLE standing_rules ADD COLUMN end_reason TEXT;
+            CREATE INDEX approvals_by_time ON approvals(created_at);
+            """),
     ];
 }

@@ -44,7 +44,7 @@ public sealed class ChatApprovalTests : IAsyncLifetime
         var answered = RunJson.Parse<List<Approval>>(await gateway.CliAsync("approvals", "list", "--all", "--json")).OrderBy(a => a.CreatedAt).ToList();
 
         Assert.True(chat.ExitCode == 0, chat.ToString());
-        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(chat.Stderr, @"approve\? \[y/N/a\(lways\)\]"));
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(chat.Stderr, @"approve\? \[y/N, or allow like calls for r\(un\) h\(our\) t\(oday\) a\(lways\)\]"));
         Assert.Equal([ApprovalStatus.Approved, ApprovalStatus.Denied, ApprovalStatus.Approved], answered.Select(a => a.Status));
         Assert.All(answered, a => Assert.StartsWith("user:meshclaw-cli", a.DecidedBy, StringComparison.Ordinal));
         Assert.NotNull(answered[2].StandingRuleId);
@@ -101,7 +101,7 @@ public sealed class ChatApprovalTests : IAsyncLifetime
 
         await process.StandardInput.WriteAsync("make the file\n");
         await process.StandardInput.FlushAsync();
-        await UntilAsync("approve? [y/N/a(lways)]");
+        await UntilAsync("approve? [y/N, or allow like calls for r(un) h(our) t(oday) a(lways)]");
         await process.StandardInput.WriteAsync("y\n");
         await process.StandardInput.FlushAsync();
         await UntilAsync("did it on a tty");

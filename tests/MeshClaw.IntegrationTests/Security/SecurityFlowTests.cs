@@ -159,6 +159,36 @@ public sealed class SecurityFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApproveForAnHour_FromTheCli_IsListedWithItsScope_AndRevokingItAsksAgain()
+    {
+        _server.For("scripted-main")
+            .Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch one"}""")).Reply(ScriptedReply.Text("one"))
+            .Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch one"}""")).Reply(ScriptedReply.Text("again"))
+            .Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch one"}""")).Reply(ScriptedReply.Text("after revoke"));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var client = gateway.AuthorizedClient();
+
+        var first = gateway.CliAsync("run", "worker", "-m", "one");
+        var approval = await PendingApprovalAsync(client);
+        var answer = await gateway.CliAsync("approvals", "approve", approval.Id, "--for", "hour", "--match", "command");
+        await first;
+        var (again, askedAgain) = await RunDriver.RunAsync(client, "worker", "same again");
+        var listed = RunJson.Parse<List<GrantView>>(await gateway.CliAsync("grants", "list", "--json"));
+        var table = await gateway.CliAsync("grants", "list");
+        var revoked = await gateway.CliAsync("grants", "revoke", listed[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var (_, askedAfter) = await RunDriver.RunAsync(client, "worker", "once more");
+
+        Assert.Contains("grant #1 created (for 1 hour", answer.Stdout, StringComparison.Ordinal);
+        Assert.Empty(askedAgain);
+        Assert.Equal(RunStatus.Succeeded, again.Status);
+        var grant = Assert.Single(listed);
+        Assert.Equal(("hour", "{\"command\":\"touch one\"}", approval.Id, 1L), (grant.Scope, grant.Match, grant.Approval, grant.Uses));
+        Assert.Contains("hour", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("revoked grant #1", revoked.Stdout, StringComparison.Ordinal);
+        Assert.Single(askedAfter);
+    }
+
+    [Fact]
     public async Task UnansweredApproval_ExpiresAsADenial()
     {
         _home.Config("policy", new JsonObject { ["approvalTimeoutSeconds"] = 1 });

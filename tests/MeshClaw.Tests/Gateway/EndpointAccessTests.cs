@@ -27,7 +27,7 @@ public sealed class EndpointAccessTests : IAsyncLifetime
     }
 
     [Fact]
-    public void EveryEndpoint_HasItsDoorsPolicy_OrIsOneOfTheFourOpenOnes()
+    public void EveryEndpoint_HasItsDoorsPolicy_OrIsOneOfTheFewOpenOnes()
     {
         var endpoints = _gateway.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         var open = new List<string>();
@@ -49,7 +49,7 @@ public sealed class EndpointAccessTests : IAsyncLifetime
             Assert.True(policy == expected, $"{route} is behind '{policy}', not '{expected}'");
         }
 
-        Assert.Equal(["GET /health", "GET /login", "GET /login/link", "POST /login"], open.Order(StringComparer.Ordinal));
+        Assert.Equal(["GET /dashboard.css", "GET /health", "GET /login", "GET /login/link", "POST /login"], open.Order(StringComparer.Ordinal));
         Assert.True(endpoints.Count > 30, $"only {endpoints.Count} endpoints were found");
     }
 
@@ -96,6 +96,54 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         Assert.Equal("nosniff", health.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("no-referrer", health.Headers.GetValues("Referrer-Policy").Single());
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task PagesApiAndRefusals_CarryTheStrictPolicy_AndNoPageHasInlineScriptOrStyle()
+    {
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _gateway.Url };
+        using var api = _gateway.ApiClient();
+        using var browser = await _gateway.DashboardClientAsync();
+        var answers = new List<(string What, HttpResponseMessage Response)>
+        {
+            ("sign-in page", await anonymous.GetAsync(new Uri("login", UriKind.Relative))),
+            ("stylesheet", await anonymous.GetAsync(new Uri("dashboard.css", UriKind.Relative))),
+            ("page without a session", await anonymous.GetAsync(new Uri("approvals", UriKind.Relative))),
+            ("API", await api.GetAsync(new Uri("api/runs", UriKind.Relative))),
+            ("API refusal", await anonymous.GetAsync(new Uri("api/runs", UriKind.Relative))),
+            ("unknown route", await anonymous.GetAsync(new Uri("no-such-page", UriKind.Relative))),
+        };
+        foreach (var page in new[] { "", "runs", "approvals", "usage", "waste", "agents", "journal", "chat" })
+        {
+            answers.Add(($"/{page}", await browser.GetAsync(new Uri(page, UriKind.Relative))));
+        }
+
+        foreach (var (what, response) in answers)
+        {
+            Assert.True(response.Headers.TryGetValues("Content-Security-Policy", out var csp), $"the {what} answer has no CSP");
+            Assert.Equal(AccessServices.Csp, Assert.Single(csp));
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+            if (response.Content.Headers.ContentType?.MediaType == "text/html")
+            {
+                var html = await response.Content.ReadAsStringAsync();
+                Assert.DoesNotMatch("<style|\\sstyle=|<script(?![^>]*\\ssrc=)|\\son[a-z]+=", html);
+            }
+        }
+
+        foreach (var directive in new[] { "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'" })
+        {
+            Assert.Contains(directive, AccessServices.Csp, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("unsafe", AccessServices.Csp, StringComparison.Ordinal);
+        Assert.Equal("text/css", answers[1].Response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(System.Net.HttpStatusCode.OK, answers[^1].Response.StatusCode);
+        foreach (var (_, response) in answers)
+        {
+            response.Dispose();
+        }
     }
 
     [Fact]

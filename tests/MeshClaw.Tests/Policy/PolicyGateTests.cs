@@ -24,14 +24,26 @@ public sealed class PolicyGateTests
     {
         public IReadOnlyList<StandingRule> All => rules;
 
-        public StandingRule? Match(string agent, string capability, JsonElement arguments) => rules.FirstOrDefault(r => r.Matches(agent, capability, arguments));
+        public List<long> Used { get; } = [];
+
+        public StandingRule? Match(string agent, string capability, JsonElement arguments, GrantContext context) =>
+            rules.FirstOrDefault(r => r.Allows(agent, capability, arguments, context));
 
         public Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task<StandingRule> AddAsync(string agent, string capability, JsonElement match, string createdBy, string? sourceApproval, DateTimeOffset at, CancellationToken cancellationToken) =>
-            Task.FromResult(new StandingRule(rules.Length + 1, agent, capability, match, at));
+        public Task<StandingRule> AddAsync(StandingRule rule, CancellationToken cancellationToken) => Task.FromResult(rule with { Id = rules.Length + 1 });
 
-        public Task<bool> RemoveAsync(long id, CancellationToken cancellationToken) => Task.FromResult(false);
+        public Task<bool> EndAsync(long id, string reason, DateTimeOffset at, CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public Task UsedAsync(long id, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            Used.Add(id);
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<StandingRule>> ListAsync(bool includeEnded, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<StandingRule>>(rules);
+
+        public Task<StandingRule?> GetAsync(long id, CancellationToken cancellationToken) => Task.FromResult(rules.FirstOrDefault(r => r.Id == id));
     }
 
     private sealed class Pause(bool paused) : IPauseSwitch
@@ -165,6 +177,45 @@ public sealed class PolicyGateTests
 
         Assert.Equal((PolicyVerdict.Allow, "standing rule #7"), (same.Verdict, same.Reason));
         Assert.Equal(PolicyVerdict.Ask, other.Verdict);
+    }
+
+    [Fact]
+    public async Task RunGrant_AllowsInItsRunsSubRun_ButNotInAnotherRun_AndCountsItsUse_AndNeverOutranksTaint()
+    {
+        var agent = Agent("email.send");
+        var grant = new StandingRule(3, "inbox", "email.send", JsonSerializer.SerializeToElement(new { }), DateTimeOffset.UnixEpoch) { Scope = GrantScope.Run, RunId = "run_root" };
+        var rules = new Rules(grant);
+        var root = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule)) { Run = "run_root" };
+        var sub = new RunSecurityState(new RunTrigger(RunTriggerKind.Subagent), parent: root) { Run = "run_t" };
+        var tainted = new RunSecurityState(new RunTrigger(RunTriggerKind.Subagent), parent: root) { Run = "run_t" };
+        tainted.Taint("tool:email_read");
+
+        var inSubRun = await DecideAsync(Send, agent, sub, rules: rules, args: new { to = "anyone@example.com" });
+        var elsewhere = await DecideAsync(Send, agent, rules: rules, args: new { to = "anyone@example.com" });
+        var afterUntrusted = await DecideAsync(Send, agent, tainted, rules: rules, args: new { to = "anyone@example.com" });
+
+        Assert.Equal((PolicyVerdict.Allow, "standing rule #3 (for run run_root)"), (inSubRun.Verdict, inSubRun.Reason));
+        Assert.Equal(PolicyVerdict.Ask, elsewhere.Verdict);
+        Assert.Equal(PolicyVerdict.Ask, afterUntrusted.Verdict);
+        Assert.Equal([3L], rules.Used);
+    }
+
+    [Fact]
+    public async Task TimedGrant_AllowsUntilItsExpiry_ThenAsks()
+    {
+        var agent = Agent("email.send");
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        var grant = new StandingRule(4, "inbox", "email.send", JsonSerializer.SerializeToElement(new { }), time.GetUtcNow())
+        {
+            Scope = GrantScope.Hour, ExpiresAt = time.GetUtcNow().AddHours(1),
+        };
+
+        var before = await DecideAsync(Send, agent, rules: new Rules(grant), time: time);
+        time.Advance(TimeSpan.FromHours(1));
+        var after = await DecideAsync(Send, agent, rules: new Rules(grant), time: time);
+
+        Assert.Equal(PolicyVerdict.Allow, before.Verdict);
+        Assert.Equal(PolicyVerdict.Ask, after.Verdict);
     }
 
     [Fact]

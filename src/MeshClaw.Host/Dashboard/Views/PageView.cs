@@ -53,7 +53,8 @@ public sealed record JournalTableView(IReadOnlyList<JournalEntry> Entries, strin
     public static bool Undoable(JournalEntry entry) => entry is { Status: JournalStatus.Done, Inverse: not null, Undoes: null };
 }
 
-public sealed record ApprovalsView(string? Csrf, IReadOnlyList<Approval> Pending, IReadOnlyList<Approval> Answered, string? Notice) : PageView("Approvals", Csrf, Notice);
+public sealed record ApprovalsView(string? Csrf, IReadOnlyList<Approval> Pending, IReadOnlyList<Approval> Answered, IReadOnlyList<Core.Policy.StandingRule> Grants, string? Notice)
+    : PageView("Approvals", Csrf, Notice);
 
 public sealed record BudgetRow(string Who, string Limit, decimal Used, decimal Of, double WarnAt)
 {
@@ -62,7 +63,10 @@ public sealed record BudgetRow(string Who, string Limit, decimal Used, decimal O
 
 public sealed record UsageView(
     string? Csrf, string Days, ValueSummary Value, HtmlString Chart, HtmlString CostChart, IReadOnlyList<BudgetRow> Budgets,
-    IReadOnlyList<(string Title, IReadOnlyList<UsageTotal> Totals)> Groupings, IReadOnlyList<Outcome> Outcomes) : PageView("Usage and value", Csrf);
+    IReadOnlyList<(string Title, IReadOnlyList<UsageTotal> Totals)> Groupings, IReadOnlyList<Outcome> Outcomes, IReadOnlyList<AskFigure> Asks) : PageView("Usage and value", Csrf)
+{
+    public AskFigure AsksTotal => AskFigure.Total(Asks);
+}
 
 public sealed record WasteView(string? Csrf, string Days, IReadOnlyList<WasteItem> Waste) : PageView("Waste", Csrf);
 
