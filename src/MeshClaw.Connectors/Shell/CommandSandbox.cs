@@ -90,7 +90,7 @@ public sealed class CommandSandbox
                 info.ArgumentList.Add(argument);
             }
 
-            using var process = Process.Start(info)!;
+            using var process = await ProcessSpawner.StartAsync(info);
             var stderr = process.StandardError.ReadToEndAsync();
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try

@@ -180,12 +180,13 @@ public sealed class RunCommandTool(ShellSettings settings, CommandSandbox? sandb
         }
 
         var how = sandboxed is null
-            ? settings.Sandbox == SandboxMode.Off || sandbox is null ? "sandbox: none (shell.sandbox is off)" : "sandbox: none (it does not work here)"
+            ? settings.Sandbox == SandboxMode.Off || sandbox is null ? "sandbox: none (shell.sandbox is off)"
+                : $"sandbox: none (it does not work here: {(await sandbox.StatusAsync(cancellationToken)).Detail})"
             : network ? "sandbox: bubblewrap, with network, only the workspace writable" : "sandbox: bubblewrap, no network, only the workspace writable";
         Process process;
         try
         {
-            process = Process.Start(info) ?? throw new InvalidOperationException("the process did not start");
+            process = await ProcessSpawner.StartAsync(info);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {

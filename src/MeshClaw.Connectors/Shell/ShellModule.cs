@@ -6,6 +6,7 @@ using MeshClaw.Core.Home;
 using MeshClaw.Core.Modules;
 using MeshClaw.Core.Tools;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MeshClaw.Connectors.Shell;
 
@@ -18,7 +19,8 @@ public sealed class ShellModule : IMeshClawModule
 
     public void Register(MeshClawBuilder builder)
     {
-        builder.Services.AddSingleton(new CommandSandbox(builder.Home.Root));
+        // Try-added: a test composes its own (a bwrap that is missing, say).
+        builder.Services.TryAddSingleton(new CommandSandbox(builder.Home.Root));
         builder.Services.AddSingleton<IToolSource, Tools>();
         builder.Services.AddSingleton<IDoctorCheck, AllowListCheck>();
         builder.Services.AddSingleton<IDoctorCheck, SandboxCheck>();
