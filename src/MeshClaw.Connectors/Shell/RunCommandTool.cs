@@ -8,32 +8,53 @@ namespace MeshClaw.Connectors.Shell;
 
 /// <summary>
 /// Runs a command in the agent's workspace with a scrubbed environment (no secrets, no MeshClaw variables),
-/// a time limit and an output cap. Commands on the allow-list, with every path argument inside the
-/// workspace, may run without approval while the run is untainted; anything else is held for approval.
-/// Output is untrusted.
+/// a time limit and an output cap, inside the OS sandbox (<see cref="CommandSandbox"/>) unless "shell.sandbox" is off
+/// or the sandbox does not work here. Commands on the allow-list, with every path argument inside the workspace, may
+/// run without approval; once the run is tainted only those that are contained (sandboxed, no network) still may.
+/// A call that asks for the network always needs approval. Output is untrusted.
 /// </summary>
-public sealed class RunCommandTool(ShellSettings settings) : IAgentTool
+public sealed class RunCommandTool(ShellSettings settings, CommandSandbox? sandbox = null) : IAgentTool
 {
     public string Name => "run_command";
     public string Capability => "shell.exec";
     public ToolRisk Risk => ToolRisk.ExecutesCode;
-    public string Description => "Runs a shell command in the agent's workspace and returns its output (exit code, stdout, stderr).";
+    public string Description => "Runs a shell command in the agent's workspace and returns its output (exit code, stdout, stderr). " +
+        "Only the workspace is writable and there is no network; set network to true only when the command must reach the network (the user is asked every time).";
 
     public JsonElement ParametersSchema { get; } = JsonDocument.Parse("""
-        {"type":"object","properties":{"command":{"type":"string"}},"required":["command"],"additionalProperties":false}
+        {"type":"object","properties":{"command":{"type":"string"},"network":{"type":"boolean","description":"give the command network access (needs the user's approval)"}},"required":["command"],"additionalProperties":false}
         """).RootElement;
 
-    public Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+    public async Task<ToolCallPlan> PrepareAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         var command = ToolArguments.RequiredString(arguments, "command");
+        var network = ToolArguments.OptionalBoolean(arguments, "network") ?? false;
         // Workspaces live in HOME/workspaces/AGENT: the home is two levels up.
         var home = Path.GetFullPath(Path.Combine(context.Workspace, "..", ".."));
-        return Task.FromResult(new ToolCallPlan(Risk)
+        var sandboxed = await SandboxAsync(cancellationToken) is not null;
+        return new ToolCallPlan(Risk)
         {
-            Target = command,
-            AllowListed = IsAllowListed(command, context.Workspace),
+            Target = network ? command + " (with network)" : command,
+            // Nothing contains what a command with the network sends: the allow-list does not cover it.
+            AllowListed = !network && IsAllowListed(command, context.Workspace),
+            Contained = sandboxed && !network,
             Forbidden = ForbiddenCommands.Why(command, Path.GetFullPath(context.Workspace), home),
-        });
+        };
+    }
+
+    /// <summary>The sandbox a command runs in, or null when it runs without one; refuses when the settings require one that does not work.</summary>
+    private async Task<SandboxStatus?> SandboxAsync(CancellationToken cancellationToken)
+    {
+        if (sandbox is null || settings.Sandbox == SandboxMode.Off)
+        {
+            return null;
+        }
+
+        var status = await sandbox.StatusAsync(cancellationToken);
+        return status.Works ? status
+            : settings.Sandbox == SandboxMode.Required
+                ? throw new InvalidOperationException($"shell.sandbox is \"required\" and the sandbox does not work here: {status.Detail}. Install bubblewrap (apt-get install bubblewrap) or set shell.sandbox to \"auto\" in config.json")
+                : null;
     }
 
     public bool IsAllowListed(string command, string workspace)
@@ -116,53 +137,70 @@ public sealed class RunCommandTool(ShellSettings settings) : IAgentTool
     public async Task<ToolResult> InvokeAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         var command = ToolArguments.RequiredString(arguments, "command");
+        var network = ToolArguments.OptionalBoolean(arguments, "network") ?? false;
+        var sandboxed = await SandboxAsync(cancellationToken);
         Directory.CreateDirectory(context.Workspace);
-        var info = new ProcessStartInfo { WorkingDirectory = context.Workspace, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo { WorkingDirectory = context.Workspace, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var words = new List<string>();
         if (!CommandLine.NeedsShell(command))
         {
-            var words = CommandLine.Split(command);
+            words.AddRange(CommandLine.Split(command));
             if (words.Count == 0)
             {
                 return ToolResult.Error("the command is empty");
             }
+        }
+        else
+        {
+            words.AddRange(["/bin/sh", "-c", command]);
+        }
 
+        // A scrubbed environment: no secrets, no MeshClaw variables, and a HOME of its own that holds no dotfiles,
+        // so configuration the model wrote into the workspace (a .gitconfig, say) is not picked up. In the sandbox
+        // bwrap sets it afresh inside (HOME is the private /tmp there).
+        info.Environment.Clear();
+        var home = Directory.CreateTempSubdirectory("meshclaw-shell-home").FullName;
+        foreach (var (name, value) in CommandSandbox.CleanEnvironment(home, Path.GetTempPath()))
+        {
+            info.Environment[name] = value;
+        }
+
+        if (sandboxed is not null)
+        {
+            info.FileName = sandboxed.Program;
+            foreach (var argument in sandbox!.Arguments(context.Workspace, network).Concat(words))
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+        else
+        {
             info.FileName = words[0];
             foreach (var word in words.Skip(1))
             {
                 info.ArgumentList.Add(word);
             }
         }
-        else
-        {
-            info.FileName = "/bin/sh";
-            info.ArgumentList.Add("-c");
-            info.ArgumentList.Add(command);
-        }
 
-        // A scrubbed environment: no secrets, no MeshClaw variables, and a HOME of its own that holds no dotfiles,
-        // so configuration the model wrote into the workspace (a .gitconfig, say) is not picked up.
-        var home = Directory.CreateTempSubdirectory("meshclaw-shell-home").FullName;
-        info.Environment.Clear();
-        info.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-        info.Environment["HOME"] = home;
-        info.Environment["LANG"] = "C.UTF-8";
-        info.Environment["TMPDIR"] = Path.GetTempPath();
-        info.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        info.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-
+        var how = sandboxed is null
+            ? settings.Sandbox == SandboxMode.Off || sandbox is null ? "sandbox: none (shell.sandbox is off)"
+                : $"sandbox: none (it does not work here: {(await sandbox.StatusAsync(cancellationToken)).Detail})"
+            : network ? "sandbox: bubblewrap, with network, only the workspace writable" : "sandbox: bubblewrap, no network, only the workspace writable";
         Process process;
         try
         {
-            process = Process.Start(info) ?? throw new InvalidOperationException("the process did not start");
+            process = await ProcessSpawner.StartAsync(info);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
+            Directory.Delete(home, recursive: true);
             return ToolResult.Error($"cannot run '{info.FileName}': {ex.Message}");
         }
 
         using (process)
         using (new TemporaryFolder(home))
         {
+            process.StandardInput.Close();
             var stdout = ReadCappedAsync(process.StandardOutput);
             var stderr = ReadCappedAsync(process.StandardError);
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -173,12 +211,13 @@ public sealed class RunCommandTool(ShellSettings settings) : IAgentTool
             }
             catch (OperationCanceledException)
             {
+                // In the sandbox this kills bwrap, and with it every process of the command's namespace.
                 process.Kill(entireProcessTree: true);
                 cancellationToken.ThrowIfCancellationRequested();
-                return new ToolResult($"killed after {settings.Timeout.TotalSeconds:0} s (time limit)\nstdout:\n{await stdout}\nstderr:\n{await stderr}", IsError: true, Untrusted: true);
+                return new ToolResult($"killed after {settings.Timeout.TotalSeconds:0} s (time limit)\n{how}\nstdout:\n{await stdout}\nstderr:\n{await stderr}", IsError: true, Untrusted: true);
             }
 
-            var text = $"exit code {process.ExitCode}\nstdout:\n{await stdout}\nstderr:\n{await stderr}";
+            var text = $"exit code {process.ExitCode}\n{how}\nstdout:\n{await stdout}\nstderr:\n{await stderr}";
             return new ToolResult(text, IsError: process.ExitCode != 0, Untrusted: true);
         }
     }

@@ -1,6 +1,6 @@
 namespace MeshClaw.Connectors.Shell;
 
-/// <summary>The shell tool's limits from config.json: the allow-list (commands run without approval), time and output caps.</summary>
+/// <summary>The shell tool's limits from config.json: the allow-list (commands run without approval), time and output caps, the sandbox.</summary>
 public sealed record ShellSettings
 {
     // Read-only tools whose options cannot run programs or write files. Not git (repository config and hooks in the
@@ -11,4 +11,5 @@ public sealed record ShellSettings
     public IReadOnlyList<string> Allow { get; init; } = DefaultAllow;
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
     public int MaxOutputBytes { get; init; } = 64 * 1024;
+    public SandboxMode Sandbox { get; init; } = SandboxMode.Auto;
 }

@@ -162,7 +162,7 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
             await AuditAsync("policy.decision", actor, run.Id, new
             {
                 tool = tool.Name, capability = tool.Capability, risk = plan.Risk.ToString(), verdict = decision.Verdict.ToString().ToLowerInvariant(),
-                reason = decision.Reason, arguments = argumentsJson, tainted = run.Security.Tainted,
+                reason = decision.Reason, arguments = argumentsJson, tainted = run.Security.Tainted, contained = plan.Contained,
             });
             if (decision.Verdict == PolicyVerdict.Deny)
             {

@@ -58,7 +58,9 @@ public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRu
             return PolicyDecision.Allow($"system procedure: {decided.Reason}");
         }
 
-        if (security.Tainted && risk is ToolRisk.SendsOutside or ToolRisk.ExecutesCode or ToolRisk.ChangesMeshClaw)
+        // An allow-listed command in the sandbox without network cannot send what the run read anywhere: taint does not hold it.
+        if (security.Tainted && risk is ToolRisk.SendsOutside or ToolRisk.ExecutesCode or ToolRisk.ChangesMeshClaw
+            && !(risk == ToolRisk.ExecutesCode && plan.Contained && plan.AllowListed))
         {
             return PolicyDecision.Ask($"the run has read untrusted content ({string.Join(", ", security.TaintSources)}) and this call {Describe(risk)}");
         }
@@ -123,7 +125,7 @@ public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRu
         return risk switch
         {
             ToolRisk.ReversibleWrite => PolicyDecision.Allow("reversible change within limits"),
-            ToolRisk.ExecutesCode or ToolRisk.SendsOutside when plan.AllowListed => PolicyDecision.Allow("on the allow-list"),
+            ToolRisk.ExecutesCode or ToolRisk.SendsOutside when plan.AllowListed => PolicyDecision.Allow(plan.Contained ? "on the allow-list, in the sandbox without network" : "on the allow-list"),
             _ => PolicyDecision.Ask($"this call {Describe(risk)}, which needs approval by default"),
         };
     }

@@ -31,4 +31,19 @@ public static class ToolArguments
             ? n
             : throw new ToolArgumentException($"the argument '{name}' must be an integer");
     }
+
+    public static bool? OptionalBoolean(JsonElement args, string name)
+    {
+        if (args.ValueKind != JsonValueKind.Object || !args.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new ToolArgumentException($"the argument '{name}' must be true or false"),
+        };
+    }
 }

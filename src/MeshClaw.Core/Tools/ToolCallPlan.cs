@@ -7,8 +7,13 @@ namespace MeshClaw.Core.Tools;
 public sealed record ToolCallPlan(ToolRisk Risk)
 {
     public int Items { get; init; } = 1;
-    /// <summary>The call is on the user's allow-list (e.g. a shell command); it still needs approval once the run is tainted.</summary>
+    /// <summary>The call is on the user's allow-list (e.g. a shell command); once the run is tainted it still needs approval unless it is <see cref="Contained"/>.</summary>
     public bool AllowListed { get; init; }
+    /// <summary>
+    /// The call runs in the OS sandbox with no network, the workspace its only writable place and MeshClaw's home out of
+    /// sight: whatever the run has read, it cannot send anything anywhere.
+    /// </summary>
+    public bool Contained { get; init; }
     /// <summary>The call that reverts this one, worked out from the state before it runs; null when it cannot be undone.</summary>
     public ToolInverse? Inverse { get; init; }
     /// <summary>A short description of the target, for approvals and the journal (a path, a URL, a command).</summary>

@@ -92,7 +92,8 @@ public sealed class SideDoorTests : IAsyncLifetime
     [Fact]
     public async Task TriggerContent_IsWrappedAsUntrusted_AndTaintsTheRunFromItsFirstStep()
     {
-        _models.For("scripted-main").Reply(ScriptedReply.ToolCall("run_command", """{"command":"ls"}""")).Reply(ScriptedReply.Text("listed"));
+        // Not allow-listed: an allow-listed command in the sandbox would run without asking, taint or not.
+        _models.For("scripted-main").Reply(ScriptedReply.ToolCall("run_command", """{"command":"touch listed"}""")).Reply(ScriptedReply.Text("listed"));
         await using var gateway = await InProcessGateway.StartAsync(_models, new Dictionary<string, string> { ["reader"] = "model: main\ntools: [shell.exec]" }, Mail);
         using var events = gateway.Get<MeshClaw.Core.Events.IEventStream>().Subscribe();
 

@@ -122,6 +122,26 @@ public sealed class PolicyGateTests
     }
 
     [Fact]
+    public async Task Taint_LetsOnlyAnAllowListedCommandThatIsContainedRun()
+    {
+        var agent = Agent("shell.exec", "email.send");
+        var tainted = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule));
+        tainted.Taint("tool:run_command");
+
+        var contained = await DecideAsync(Shell, agent, tainted, plan: new ToolCallPlan(ToolRisk.ExecutesCode) { AllowListed = true, Contained = true });
+        var uncontained = await DecideAsync(Shell, agent, tainted, plan: new ToolCallPlan(ToolRisk.ExecutesCode) { AllowListed = true, Contained = false });
+        var unlisted = await DecideAsync(Shell, agent, tainted, plan: new ToolCallPlan(ToolRisk.ExecutesCode) { AllowListed = false, Contained = true });
+        var send = await DecideAsync(Send, agent, tainted, plan: new ToolCallPlan(ToolRisk.SendsOutside) { AllowListed = true, Contained = true });
+
+        Assert.Equal(PolicyVerdict.Allow, contained.Verdict);
+        Assert.Contains("in the sandbox", contained.Reason, StringComparison.Ordinal);
+        Assert.Equal(PolicyVerdict.Ask, uncontained.Verdict);
+        Assert.Contains("tool:run_command", uncontained.Reason, StringComparison.Ordinal);
+        Assert.Equal(PolicyVerdict.Ask, unlisted.Verdict);
+        Assert.Equal(PolicyVerdict.Ask, send.Verdict);
+    }
+
+    [Fact]
     public async Task SubagentFanOut_IsCountedOverTheWholeRunTree_AndDeniedBeyondTheLimit()
     {
         var agent = Agent("agents.delegate");
