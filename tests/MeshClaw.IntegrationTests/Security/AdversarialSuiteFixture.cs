@@ -117,10 +117,10 @@ public sealed class AdversarialSuiteFixture : IAsyncLifetime
         Directory.CreateDirectory(folder);
         if (Benign.Count > 0)
         {
-            var benign = new StringBuilder("| task | channel | what | approvals asked | run status |\n|---|---|---|---|---|\n");
+            var benign = new StringBuilder("| task | channel | what | acts with | approvals asked | run status |\n|---|---|---|---|---|---|\n");
             foreach (var (task, asked, status) in Benign.OrderBy(b => b.Task.Channel, StringComparer.Ordinal).ThenBy(b => b.Task.Id, StringComparer.Ordinal))
             {
-                benign.AppendLine($"| {task.Id} | {task.Channel} | {task.Task} | {asked} | {status} |");
+                benign.AppendLine($"| {task.Id} | {task.Channel} | {task.Task} | {string.Join(", ", task.Uses)} | {asked} | {status} |");
             }
 
             benign.AppendLine().AppendLine($"benign tasks {Benign.Count}, finished without a single approval request {Benign.Count(b => b.Asked == 0)}");

@@ -92,4 +92,25 @@ public sealed class AgentFileParserTests
         Assert.Null(result.Agent);
         Assert.Equal("agents/broken.md:4: front matter: invalid YAML near here: check for an unclosed '[', '{' or quote", error.ToString());
     }
+
+    [Theory]
+    [InlineData("", AgentMode.Act)]
+    [InlineData("mode: act\n", AgentMode.Act)]
+    [InlineData("mode: suggest\n", AgentMode.Suggest)]
+    public void Mode_IsActUnlessTheFileSaysSuggest(string line, AgentMode expected)
+    {
+        var result = AgentFileParser.Parse("agents/a.md", $"---\nname: a\n{line}---\nHelp.\n");
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Equal(expected, result.Agent!.Mode);
+    }
+
+    [Fact]
+    public void AnUnknownMode_IsAnErrorOnItsLine()
+    {
+        var error = Assert.Single(AgentFileParser.Parse("agents/a.md", "---\nname: a\nmode: yolo\n---\nHelp.\n").Errors);
+
+        Assert.Equal(3, error.Line);
+        Assert.Equal("mode", error.Field);
+    }
 }
