@@ -61,13 +61,19 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
     private async Task TriageAccountAsync(RunContext run, EmailAccount account, EmailSettings settings, TriageReport report, CancellationToken cancellationToken)
     {
         var inbox = await ListAsync(run, account, cancellationToken);
+        foreach (var correction in await CorrectionWatch.FindAsync(run, account, settings, inbox, store, cancellationToken))
+        {
+            await store.RecordCorrectionAsync(correction, CancellationToken.None);
+            report.Corrections.Add(correction);
+        }
+
         var decided = await store.DecidedAsync(account.Name, [.. inbox.Select(m => m.Id)], cancellationToken);
         var pending = inbox.Where(m => !decided.Contains(m.Id)).ToList();
-        var history = await store.SenderHistoryAsync(account.Name, [.. pending.Select(m => m.FromAddress)], 3, cancellationToken);
+        var knowledge = await store.KnowledgeAsync(account.Name, [.. pending.Select(m => m.FromAddress)], [.. pending.Select(m => m.ListId).OfType<string>()], 3, cancellationToken);
         var verdicts = new Dictionary<string, TriageVerdict>(StringComparer.Ordinal);
         foreach (var message in pending)
         {
-            if (TriageRules.Classify(message, settings.Rules, history.GetValueOrDefault(message.FromAddress) ?? []) is { } verdict)
+            if (TriageRules.Classify(message, settings.Rules, knowledge.For(message.FromAddress, message.ListId)) is { } verdict)
             {
                 verdicts[message.Id] = verdict;
             }
@@ -101,27 +107,44 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
             }
         }
 
+        foreach (var message in pending)
+        {
+            // The user moved this sender's (or list's) mail back to the inbox: the model may say urgent or needs-reply, not file it away.
+            if (verdicts.TryGetValue(message.Id, out var verdict) && settings.Folders.ContainsKey(verdict.Category)
+                && TriageRules.KeptInInbox(knowledge.For(message.FromAddress, message.ListId)))
+            {
+                verdicts[message.Id] = verdict with { Category = "fyi", Reason = $"you keep this mail in the inbox (the model said {verdict.Category})" };
+            }
+        }
+
         await ApplyAsync(run, account, settings, pending, verdicts, report, cancellationToken);
     }
 
     /// <summary>The whole INBOX, page by page through the list tool: a denial (no grant, a folder the agent may not touch) stops the run.</summary>
     private static async Task<List<MailSummary>> ListAsync(RunContext run, EmailAccount account, CancellationToken cancellationToken)
     {
+        var (inbox, problem) = await ListFolderAsync(run, account, "INBOX", cancellationToken);
+        return inbox ?? throw new RunStopException(RunStatus.Failed, $"could not list the INBOX of account '{account.Name}': {problem}");
+    }
+
+    /// <summary>A whole folder, page by page through the list tool; no list, and why, when it cannot be listed (denied, missing, unreachable).</summary>
+    public static async Task<(List<MailSummary>? Messages, string? Problem)> ListFolderAsync(RunContext run, EmailAccount account, string folder, CancellationToken cancellationToken)
+    {
         var inbox = new List<MailSummary>();
         uint after = 0;
         while (true)
         {
-            var page = await run.CallAsync("email_list", new { account = account.Name, folder = "INBOX", limit = ListMailTool.MaxLimit, after_uid = after }, cancellationToken);
+            var page = await run.CallAsync("email_list", new { account = account.Name, folder, limit = ListMailTool.MaxLimit, after_uid = after }, cancellationToken);
             if (page.Outcome != ToolCallOutcome.Succeeded || page.Data is not { } data)
             {
-                throw new RunStopException(RunStatus.Failed, $"could not list the INBOX of account '{account.Name}': {page.Result}");
+                return (null, page.Result);
             }
 
             var messages = data.Deserialize<List<MailSummary>>(MailData.Json)!;
             inbox.AddRange(messages);
             if (messages.Count < ListMailTool.MaxLimit)
             {
-                return inbox;
+                return (inbox, null);
             }
 
             after = messages[^1].Uid;
@@ -171,7 +194,7 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
             }
 
             await store.RecordAsync(new TriageDecision(account.Name, id, message.FromAddress, message.Subject, verdict.Category, verdict.Source, note, folder,
-                run.Id.Value, run.Agent.Name, run.Time.GetUtcNow()), CancellationToken.None);
+                run.Id.Value, run.Agent.Name, run.Time.GetUtcNow(), message.ListId), CancellationToken.None);
             report.Add(message, verdict, folder);
         }
     }

@@ -1,0 +1,20 @@
+namespace MeshClaw.Core.Triage;
+
+/// <summary>What the store knows about the senders and lists of a batch of mail; <see cref="For"/> picks one message's share.</summary>
+public sealed record TriageKnowledge(
+    IReadOnlyDictionary<string, IReadOnlyList<string>> History,
+    IReadOnlyDictionary<string, MailCorrection> SenderCorrections,
+    IReadOnlyDictionary<string, MailCorrection> ListCorrections,
+    IReadOnlyDictionary<string, IReadOnlySet<string>> SuspendedRules)
+{
+    public static readonly TriageKnowledge Empty = new(
+        new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, MailCorrection>(), new Dictionary<string, MailCorrection>(), new Dictionary<string, IReadOnlySet<string>>());
+
+    /// <summary>A correction of the message's list wins over one of its sender: the user sorted the list, whoever posts to it.</summary>
+    public SenderKnowledge For(string sender, string? listId) => new()
+    {
+        ModelHistory = History.GetValueOrDefault(sender) ?? [],
+        Correction = (listId is not null ? ListCorrections.GetValueOrDefault(listId) : null) ?? SenderCorrections.GetValueOrDefault(sender),
+        SuspendedRules = SuspendedRules.GetValueOrDefault(sender) ?? new HashSet<string>(),
+    };
+}
