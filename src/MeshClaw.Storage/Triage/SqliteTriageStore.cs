@@ -107,10 +107,12 @@ public sealed class SqliteTriageStore(SqliteDatabase database) : ITriageStore
     public async Task<IReadOnlyList<FiledMail>> FiledSinceAsync(string account, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return [.. await connection.QueryAsync<FiledMail>(new CommandDefinition("""
-            SELECT message_id AS MessageId, sender, list_id AS ListId, subject, category, source, COALESCE(corrected_to, folder, 'INBOX') AS Location
-            FROM mail_triage WHERE account = @Account AND at >= @Since
-            """, new { Account = account, Since = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken))];
+        var rows = await connection.QueryAsync<(string MessageId, string Sender, string? ListId, string Subject, string Category, string Source, string? Folder, string? CorrectedTo)>(
+            new CommandDefinition("""
+                SELECT message_id, sender, list_id, subject, category, source, folder, corrected_to
+                FROM mail_triage WHERE account = @Account AND at >= @Since
+                """, new { Account = account, Since = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new FiledMail(r.MessageId, r.Sender, r.ListId, r.Subject, r.Category, r.Source, r.CorrectedTo ?? r.Folder ?? MailCorrection.Inbox))];
     }
 
     public async Task RecordCorrectionAsync(MailCorrection correction, CancellationToken cancellationToken)
@@ -150,8 +152,22 @@ public sealed class SqliteTriageStore(SqliteDatabase database) : ITriageStore
             .OrderByDescending(a => a.Verdicts)];
     }
 
-    private sealed record CorrectionRow(string Account, string MessageId, string Sender, string? ListId, string Subject, string FromFolder, string ToFolder,
-        string? ToCategory, string DecidedBy, string RunId, long At);
+    // Settable properties, not a constructor: Dapper matches a constructor by the column types SQLite reports, and an
+    // expression column (COALESCE) has none.
+    private sealed class CorrectionRow
+    {
+        public string Account { get; set; } = "";
+        public string MessageId { get; set; } = "";
+        public string Sender { get; set; } = "";
+        public string? ListId { get; set; }
+        public string Subject { get; set; } = "";
+        public string FromFolder { get; set; } = "";
+        public string ToFolder { get; set; } = "";
+        public string? ToCategory { get; set; }
+        public string DecidedBy { get; set; } = "";
+        public string RunId { get; set; } = "";
+        public long At { get; set; }
+    }
 
     public async Task AddDigestAsync(string runId, string agent, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {
