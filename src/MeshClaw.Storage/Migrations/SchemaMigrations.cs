@@ -257,7 +257,9 @@ public static class SchemaMigrations
             ALTER TABLE mail_triage ADD COLUMN list_id TEXT;
             ALTER TABLE mail_triage ADD COLUMN corrected_to TEXT;
             ALTER TABLE mail_triage ADD COLUMN corrected_at INTEGER;
+            ALTER TABLE mail_triage ADD COLUMN quiet INTEGER NOT NULL DEFAULT 1;
             CREATE INDEX mail_triage_by_time ON mail_triage(account, at);
+            CREATE INDEX mail_triage_by_list ON mail_triage(account, list_id, at DESC) WHERE list_id IS NOT NULL;
             ALTER TABLE outcomes ADD COLUMN item TEXT;
             CREATE INDEX outcomes_by_item ON outcomes(item) WHERE item IS NOT NULL;
             CREATE TABLE mail_corrections (

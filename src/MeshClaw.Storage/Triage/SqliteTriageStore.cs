@@ -26,8 +26,8 @@ public sealed class SqliteTriageStore(SqliteDatabase database) : ITriageStore
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mail_triage (account, message_id, sender, subject, category, source, reason, folder, run_id, at, list_id)
-            VALUES (@Account, @MessageId, @Sender, @Subject, @Category, @Source, @Reason, @Folder, @RunId, @At, @ListId)
+            INSERT INTO mail_triage (account, message_id, sender, subject, category, source, reason, folder, run_id, at, list_id, quiet)
+            VALUES (@Account, @MessageId, @Sender, @Subject, @Category, @Source, @Reason, @Folder, @RunId, @At, @ListId, @Quiet)
             ON CONFLICT(account, message_id) DO NOTHING;
             INSERT INTO outcomes (run_id, agent, kind, subject, detail, source, at, item)
             VALUES (@RunId, @Agent, 'mail.triaged', @Subject, @Category || COALESCE(' -> ' || @Folder, '') || ': ' || @Reason, @Source, @At, @MessageId);
@@ -35,7 +35,7 @@ public sealed class SqliteTriageStore(SqliteDatabase database) : ITriageStore
             new
             {
                 decision.Account, decision.MessageId, decision.Sender, decision.Subject, decision.Category, decision.Source, decision.Reason,
-                decision.Folder, decision.RunId, decision.Agent, At = decision.At.ToUnixTimeMilliseconds(), decision.ListId,
+                decision.Folder, decision.RunId, decision.Agent, At = decision.At.ToUnixTimeMilliseconds(), decision.ListId, decision.Quiet,
             }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
@@ -46,15 +46,17 @@ public sealed class SqliteTriageStore(SqliteDatabase database) : ITriageStore
         var bySender = new Dictionary<string, MailCorrection>(StringComparer.Ordinal);
         var byList = new Dictionary<string, MailCorrection>(StringComparer.Ordinal);
         var suspended = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        var listHistory = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         await using var connection = await database.OpenAsync(cancellationToken);
         foreach (var chunk in senders.Distinct(StringComparer.Ordinal).Chunk(500))
         {
             // One query per chunk of senders, not one per message: the window keeps each sender's newest decisions.
-            // A verdict the user corrected is never learned from.
+            // A verdict the user corrected is never learned from; nor is mail that wanted attention (a question, a
+            // deadline), since such mail always goes to the model: the habit is learned from the sender's quiet mail.
             var rows = await connection.QueryAsync<(string Sender, string Category)>(new CommandDefinition("""
                 SELECT sender, category FROM (
                     SELECT sender, category, at, ROW_NUMBER() OVER (PARTITION BY sender ORDER BY at DESC) AS n
-                    FROM mail_triage WHERE account = @Account AND source = 'model' AND corrected_to IS NULL AND sender IN @Senders)
+                    FROM mail_triage WHERE account = @Account AND source = 'model' AND corrected_to IS NULL AND quiet = 1 AND sender IN @Senders)
                 WHERE n <= @Limit ORDER BY sender, at DESC
                 """, new { Account = account, Senders = chunk, Limit = historyLimit }, cancellationToken: cancellationToken));
             foreach (var group in rows.GroupBy(r => r.Sender, StringComparer.Ordinal))
@@ -84,9 +86,20 @@ public sealed class SqliteTriageStore(SqliteDatabase database) : ITriageStore
             {
                 byList[correction.ListId!] = correction;
             }
+
+            var rows = await connection.QueryAsync<(string ListId, string Category)>(new CommandDefinition("""
+                SELECT list_id, category FROM (
+                    SELECT list_id, category, at, ROW_NUMBER() OVER (PARTITION BY list_id ORDER BY at DESC) AS n
+                    FROM mail_triage WHERE account = @Account AND source = 'model' AND corrected_to IS NULL AND quiet = 1 AND list_id IN @Lists)
+                WHERE n <= @Limit ORDER BY list_id, at DESC
+                """, new { Account = account, Lists = chunk, Limit = historyLimit }, cancellationToken: cancellationToken));
+            foreach (var group in rows.GroupBy(r => r.ListId, StringComparer.Ordinal))
+            {
+                listHistory[group.Key] = [.. group.Select(r => r.Category)];
+            }
         }
 
-        return new TriageKnowledge(history, bySender, byList, suspended);
+        return new TriageKnowledge(history, bySender, byList, suspended, listHistory);
     }
 
     private static async Task<IEnumerable<MailCorrection>> LatestCorrectionsAsync(System.Data.Common.DbConnection connection, string account, string column, string[] keys, CancellationToken cancellationToken)

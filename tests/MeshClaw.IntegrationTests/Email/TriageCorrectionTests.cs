@@ -106,4 +106,31 @@ public sealed class TriageCorrectionTests : IAsyncLifetime
         Assert.Equal(0, fourth.Usage.ModelCalls);
         Assert.DoesNotContain("Learned from your corrections", fourth.Answer ?? "", StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ASendersHabit_NeverSwallowsAQuestionInTheOpeningLines()
+    {
+        // Message-IDs outside the 1-in-10 recheck sample, so the habit (not the sample) is what is tested.
+        var ids = Enumerable.Range(1, 200).Select(i => $"pat-{i}@corp.example").Where(id => !Rechecked(id)).Take(5).ToList();
+        MimeMessage Pat(int n, string subject, string body) => MailFixtures.Plain("Pat <pat@corp.example>", subject, body, ids[n]);
+        await _erin.AppendAsync("INBOX", Pat(0, "Weekly notes 1", "Notes."), Pat(1, "Weekly notes 2", "Notes."), Pat(2, "Weekly notes 3", "Notes."));
+        _server.For("triage-model").Reply(ScriptedReply.Text(JsonSerializer.Serialize(ids.Take(3).Select(id => new { id, category = "fyi", reason = "notes" }))));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        await gateway.CliAsync("run", "inbox", "-m", "triage", "--json");
+
+        await _erin.AppendAsync("INBOX", Pat(3, "Weekly notes 4", "Hi Erin,\n\ncan you present these at noon?\n\nNotes."), Pat(4, "Weekly notes 5", "Notes."));
+        _server.For("triage-model").Reply(ScriptedReply.Text(Classify(ids[3], "needs-reply")));
+        var run = RunJson.Parse<RunView>(await gateway.CliAsync("run", "inbox", "-m", "triage", "--json"));
+
+        Assert.Contains("1 settled by rules at zero tokens, 1 by the model", run.Answer, StringComparison.Ordinal);
+        var prompt = _server.Requests.Last(r => r.Model == "triage-model").Body;
+        Assert.Contains(ids[3], prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain(ids[4], prompt, StringComparison.Ordinal);
+        Assert.Contains("Needs a reply (1)", run.Answer, StringComparison.Ordinal);
+    }
+
+    private static bool Rechecked(string id) =>
+        MeshClaw.Connectors.Email.Triage.TriageRules.Classify(
+            new MeshClaw.Connectors.Email.MailSummary(id, 1, "p", "pat@corp.example", "Weekly notes", DateTimeOffset.UtcNow, false, false, 1, null, null, null, null),
+            [], new MeshClaw.Core.Triage.SenderKnowledge { ModelHistory = ["fyi", "fyi", "fyi"] }) is null;
 }

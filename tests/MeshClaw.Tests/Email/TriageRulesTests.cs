@@ -137,6 +137,15 @@ public sealed class TriageRulesTests
     }
 
     [Theory]
+    [InlineData("Hi Erin,\n\ncould you call me back today?\n\nThe weekly notes follow.", true)]
+    [InlineData("Hello,\nACTION REQUIRED: sign the contract by Friday.\n", true)]
+    [InlineData("Team,\n\nnotes from today's sync are below.\nNothing needs doing.\n\n\n\nAnd then, much later: any questions?", false)]
+    public void OpeningLines_ThatAskOrPress_AreSeen_LaterLinesAreNot(string body, bool wanted)
+    {
+        Assert.Equal(wanted, MailSignals.OpeningWantsAttention(body));
+    }
+
+    [Theory]
     [InlineData("\"Dev list\" <Dev.Lists.Example.ORG>", "dev.lists.example.org")]
     [InlineData("<repo.owner.github.com>", "repo.owner.github.com")]
     [InlineData("plain.example.org", "plain.example.org")]

@@ -79,6 +79,7 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
             }
         }
 
+        await CheckHabitsAsync(run, account, pending, verdicts, cancellationToken);
         foreach (var batch in pending.Where(m => !verdicts.ContainsKey(m.Id)).Chunk(BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -118,6 +119,32 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
         }
 
         await ApplyAsync(run, account, settings, pending, verdicts, report, cancellationToken);
+    }
+
+    /// <summary>
+    /// A sender's habit never swallows what matters: the opening lines of mail settled by it are read (IMAP, no
+    /// tokens), and a question, a deadline or an alert there sends the message to the model. Mail that cannot be read
+    /// goes to the model too.
+    /// </summary>
+    private static async Task CheckHabitsAsync(RunContext run, EmailAccount account, List<MailSummary> pending, Dictionary<string, TriageVerdict> verdicts, CancellationToken cancellationToken)
+    {
+        foreach (var batch in pending.Where(m => verdicts.TryGetValue(m.Id, out var v) && v.Source == TriageRules.KnownSender).Chunk(ReadMailTool.MaxBatch))
+        {
+            var read = await run.CallAsync("email_read", new
+            {
+                account = account.Name, folder = "INBOX", messages = batch.Select(m => new { id = m.Id, uid = m.Uid }), excerpt_chars = 300,
+            }, cancellationToken);
+            var excerpts = read.Outcome == ToolCallOutcome.Succeeded && read.Data is { } data
+                ? data.Deserialize<List<MailExcerpt>>(MailData.Json)!.ToDictionary(e => e.Id, StringComparer.Ordinal)
+                : [];
+            foreach (var message in batch)
+            {
+                if (!excerpts.TryGetValue(message.Id, out var excerpt) || !excerpt.Found || MailSignals.OpeningWantsAttention(excerpt.Excerpt))
+                {
+                    verdicts.Remove(message.Id);
+                }
+            }
+        }
     }
 
     /// <summary>The whole INBOX, page by page through the list tool: a denial (no grant, a folder the agent may not touch) stops the run.</summary>
@@ -194,7 +221,7 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
             }
 
             await store.RecordAsync(new TriageDecision(account.Name, id, message.FromAddress, message.Subject, verdict.Category, verdict.Source, note, folder,
-                run.Id.Value, run.Agent.Name, run.Time.GetUtcNow(), message.ListId), CancellationToken.None);
+                run.Id.Value, run.Agent.Name, run.Time.GetUtcNow(), message.ListId, !MailSignals.WantsAttention(message)), CancellationToken.None);
             report.Add(message, verdict, folder);
         }
     }

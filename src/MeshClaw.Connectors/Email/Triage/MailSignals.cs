@@ -33,6 +33,13 @@ public static partial class MailSignals
     public static bool WantsAttention(MailSummary mail) =>
         IsAlert(mail) || mail.Subject.Contains('?', StringComparison.Ordinal) || Attention().IsMatch(mail.Subject);
 
+    /// <summary>The same signs in the first lines of a body: the greeting and opening sentences are where a person asks.</summary>
+    public static bool OpeningWantsAttention(string body)
+    {
+        var opening = string.Join('\n', body.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(3));
+        return opening.Contains('?', StringComparison.Ordinal) || Attention().IsMatch(opening) || Alert().IsMatch(opening);
+    }
+
     public static bool LooksLikeMarketing(MailSummary mail) => Marketing().IsMatch(mail.Subject);
 
     public static bool IsReply(MailSummary mail) => mail.InReplyTo is not null || ReplyPrefix().IsMatch(mail.Subject);

@@ -7,8 +7,8 @@ namespace MeshClaw.Connectors.Email.Triage;
 /// The deterministic first pass of triage, costing no tokens, in this order: the user's own rules; alerts (flagged,
 /// whatever else is known); the user's corrections for this list or sender; header rules that know what they do not
 /// know (tools' notifications, newsletters only with list headers and no sign of a person or of marketing); senders
-/// the model filed alike three times running, except for mail that wants attention and a sample of 1 in 10 that
-/// goes to the model to check the habit still holds. Returns null when nothing settles the message.
+/// the model filed alike three times running, except for mail that wants attention, marketing from a sender not
+/// known for spam (a newsletter turning to spam), and a sample of 1 in 10 that goes to the model to check the habit. Returns null when nothing settles the message.
 /// </summary>
 public static class TriageRules
 {
@@ -57,9 +57,9 @@ public static class TriageRules
 
         var history = knowledge.ModelHistory;
         if (history.Count >= 3 && history.Take(3).Distinct().Count() == 1 && history[0] is not ("urgent" or "needs-reply")
-            && !knowledge.SuspendedRules.Contains(KnownSender) && !Rechecked(mail))
+            && !knowledge.SuspendedRules.Contains(KnownSender) && !Rechecked(mail) && (history[0] == "spam" || !MailSignals.LooksLikeMarketing(mail)))
         {
-            return new TriageVerdict(history[0], KnownSender, $"the model filed this sender's last 3 messages as {history[0]}");
+            return new TriageVerdict(history[0], KnownSender, $"the model filed this {(mail.ListId is null ? "sender" : "sender's or list")}'s last 3 messages as {history[0]}");
         }
 
         return null;
