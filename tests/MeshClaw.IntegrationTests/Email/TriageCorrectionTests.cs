@@ -133,4 +133,35 @@ public sealed class TriageCorrectionTests : IAsyncLifetime
         MeshClaw.Connectors.Email.Triage.TriageRules.Classify(
             new MeshClaw.Connectors.Email.MailSummary(id, 1, "p", "pat@corp.example", "Weekly notes", DateTimeOffset.UtcNow, false, false, 1, null, null, null, null),
             [], new MeshClaw.Core.Triage.SenderKnowledge { ModelHistory = ["fyi", "fyi", "fyi"] }) is null;
+
+    [Fact]
+    public async Task AFullMorningInbox_AtDefaultLimits_IsOneAskForTheFiling_AndOneForTheDrafts()
+    {
+        var letters = Enumerable.Range(1, 30).Select(ProductUpdate).ToArray();
+        var people = Enumerable.Range(1, 30).Select(i => MailFixtures.Plain($"Person {i} <p{i}@corp.example>", $"Lunch on day {i}?", "Shall we?", $"q-{i}@corp.example")).ToArray();
+        await _erin.AppendAsync("INBOX", [.. letters, .. people]);
+        foreach (var batch in people.Chunk(20))
+        {
+            // The model sees the messages in batches of 20.
+            _server.For("triage-model").Reply(ScriptedReply.Text(JsonSerializer.Serialize(
+                batch.Select(p => new { id = p.MessageId, category = "needs-reply", reason = "a question", reply = "Yes, gladly." }))));
+        }
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+
+        using var client = gateway.AuthorizedClient();
+        var (run, asked) = await RunDriver.RunAsync(client, "inbox", "triage", approve: true);
+
+        Assert.True(run.Status == MeshClaw.Core.Runs.RunStatus.Succeeded, $"{run.Status}: {run.Reason} {run.Answer}");
+        Assert.Equal(["email_draft_batch", "email_file_batch"], asked.Select(a => a.Tool).Order(StringComparer.Ordinal));
+        Assert.Equal(30, (await _erin.ContentsAsync("Newsletters")).Count);
+        Assert.Equal(30, (await _erin.ContentsAsync("Drafts")).Count);
+        Assert.Contains("Drafts waiting in Drafts (30)", run.Answer, StringComparison.Ordinal);
+
+        // Undo takes back the whole run: every letter back in the inbox, every draft into quarantine.
+        var undo = await gateway.CliAsync("undo", "--run", run.Id);
+        Assert.True(undo.ExitCode == 0, undo.ToString());
+        Assert.Equal(60, (await _erin.ContentsAsync("INBOX")).Count);
+        Assert.Empty(await _erin.ContentsAsync("Drafts"));
+        Assert.Empty(await _erin.ContentsAsync("Newsletters"));
+    }
 }

@@ -24,6 +24,9 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
 
     public string Name => ProcedureName;
 
+    /// <summary>The code makes every call; the model only classifies (and its verdicts are checked field by field).</summary>
+    public bool ModelChoosesCalls => false;
+
     public async Task<RunAnswer> RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         // Everything triage reads is mail from outside: the run is tainted from the start.
@@ -194,6 +197,7 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
             }
         }
 
+        var drafts = new List<(string Id, string Body)>();
         foreach (var (id, verdict) in verdicts)
         {
             var message = byId[id];
@@ -210,19 +214,37 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
                 await run.CallAsync("email_flag", new { account = account.Name, id, flag = "flagged", set = true }, cancellationToken);
             }
 
-            if (verdict.Category == "needs-reply" && verdict.Reply is { Length: > 0 } reply && run.IsGranted("email_draft_reply"))
+            if (verdict.Category == "needs-reply" && verdict.Reply is { Length: > 0 } reply && run.IsGranted("email_draft_batch"))
             {
-                var draft = await run.CallAsync("email_draft_reply", new { account = account.Name, id, body = reply }, cancellationToken);
-                if (draft.Outcome == ToolCallOutcome.Succeeded)
-                {
-                    report.Drafts.Add(message.Subject);
-                    await outcomes.AddAsync(new NewOutcome(run.Id.Value, run.Agent.Name, "draft.created", message.Subject, message.From, "model", run.Time.GetUtcNow()), CancellationToken.None);
-                }
+                drafts.Add((id, reply));
             }
 
             await store.RecordAsync(new TriageDecision(account.Name, id, message.FromAddress, message.Subject, verdict.Category, verdict.Source, note, folder,
                 run.Id.Value, run.Agent.Name, run.Time.GetUtcNow(), message.ListId, !MailSignals.WantsAttention(message)), CancellationToken.None);
             report.Add(message, verdict, folder);
+        }
+
+        await DraftAsync(run, account, byId, drafts, report, cancellationToken);
+    }
+
+    /// <summary>The run's replies as one batch: one decision however many, like the filing.</summary>
+    private async Task DraftAsync(RunContext run, EmailAccount account, Dictionary<string, MailSummary> byId, List<(string Id, string Body)> drafts, TriageReport report,
+        CancellationToken cancellationToken)
+    {
+        foreach (var chunk in drafts.Chunk(DraftBatchTool.MaxDrafts))
+        {
+            var result = await run.CallAsync("email_draft_batch", new { account = account.Name, drafts = chunk.Select(d => new { id = d.Id, body = d.Body }) }, cancellationToken);
+            if (result.Outcome != ToolCallOutcome.Succeeded || result.Data is not { } data)
+            {
+                report.Unsorted.AddRange(chunk.Select(d => $"{byId[d.Id].Subject} (no draft: {result.Result})"));
+                continue;
+            }
+
+            foreach (var id in data.Deserialize<List<string>>(MailData.Json)!)
+            {
+                report.Drafts.Add(byId[id].Subject);
+                await outcomes.AddAsync(new NewOutcome(run.Id.Value, run.Agent.Name, "draft.created", byId[id].Subject, byId[id].From, "model", run.Time.GetUtcNow()), CancellationToken.None);
+            }
         }
     }
 }
