@@ -94,6 +94,17 @@ public sealed class TriageCorrectionTests : IAsyncLifetime
         Assert.Equal(2, outcomes.Count(o => o.Kind == "mail.corrected" && o.RunId == second.Id));
         Assert.Contains(outcomes, o => o.Kind == "mail.corrected" && o.Detail!.Contains("from Newsletters to Notifications; decided by rule:list-headers", StringComparison.Ordinal));
         Assert.Equal(2, outcomes.Count(o => o.Kind == "mail.triaged" && o.RunId == first.Id && o.Feedback == "corrected"));
+        Assert.Single(RunJson.Parse<List<OutcomeView>>(await gateway.CliAsync("outcomes", "--limit", "1", "--json")));
+        var link = (await gateway.CliAsync("dashboard", "--print")).Stdout.Split('\n')[0].Trim();
+        using var browser = new HttpClient(new HttpClientHandler { UseCookies = true });
+        await browser.GetAsync(new Uri(link));
+        var page = await browser.GetStringAsync(new Uri(gateway.BaseUrl, "usage"));
+        var usage = page[page.IndexOf("<table id=\"triage-accuracy\"", StringComparison.Ordinal)..];
+        usage = usage[..usage.IndexOf("</table>", StringComparison.Ordinal)];
+        // Two verdicts so far by the model (one corrected), one by the list headers (corrected), one by the correction.
+        Assert.Contains("<tr><td>list headers</td><td class=\"num\">1</td><td class=\"num\">1</td>", usage, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>model</td><td class=\"num\">2</td><td class=\"num\">1</td>", usage, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>your correction</td><td class=\"num\">1</td><td class=\"num\">0</td>", usage, StringComparison.Ordinal);
 
         // A second correction in the other direction wins again; an untouched pass learns nothing new.
         await MoveAsync("Notifications", "acme-2@acme.example", "Newsletters");
