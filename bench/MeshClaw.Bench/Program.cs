@@ -1,6 +1,6 @@
 using MeshClaw.Bench;
 
-// Usage: scripts/bench [startup|loop|security|credentials|triage|dashboard|all] [count: audit records (default 1000000) or messages (default 10000)]
+// Usage: scripts/bench [startup|loop|security|credentials|triage|triage-week|dashboard|all] [count: audit records (default 1000000) or messages (default 10000)]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "startup" or "all")
 {
@@ -25,6 +25,11 @@ if (which is "security" or "all")
 if (which is "triage" or "all")
 {
     await TriageBench.RunAsync(args.Length > 1 && which == "triage" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
+}
+
+if (which is "triage-week" or "all")
+{
+    await TriageWeekBench.RunAsync();
 }
 
 if (which is "dashboard" or "all")

@@ -9,14 +9,32 @@ namespace MeshClaw.Cli.Commands;
 /// <summary><c>meshclaw outcomes</c> and <c>meshclaw feedback OUTCOME VERDICT</c>: what runs produced, and whether it was worth it.</summary>
 public static class FeedbackCommands
 {
+    private const int PageSize = 500;
+
     public static Command Outcomes(GlobalOptions globals)
     {
         var days = new Option<int>("--days") { DefaultValueFactory = _ => 7, Description = "How far back" };
-        var command = new Command("outcomes", "What runs produced (mail triaged, drafts, answers), with your verdicts") { days };
+        var limit = new Option<int?>("--limit") { Description = "At most this many, newest first (default: all of the period)" };
+        var command = new Command("outcomes", "What runs produced (mail triaged, corrected, drafts, answers), with your verdicts") { days, limit };
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
-            var outcomes = await client.GetAsync<List<OutcomeView>>($"api/outcomes?days={parse.GetValue(days).ToString(CultureInfo.InvariantCulture)}", ct);
+            var wanted = parse.GetValue(limit) is { } l ? Math.Max(l, 1) : int.MaxValue;
+            var outcomes = new List<OutcomeView>();
+            while (outcomes.Count < wanted)
+            {
+                // Page by page, never stopping silently at a server's page size.
+                var size = Math.Min(PageSize, wanted - outcomes.Count);
+                var before = outcomes.Count > 0 ? $"&before={outcomes[^1].Id.ToString(CultureInfo.InvariantCulture)}" : "";
+                var page = await client.GetAsync<List<OutcomeView>>(
+                    $"api/outcomes?days={parse.GetValue(days).ToString(CultureInfo.InvariantCulture)}&limit={size.ToString(CultureInfo.InvariantCulture)}{before}", ct);
+                outcomes.AddRange(page);
+                if (page.Count < size)
+                {
+                    break;
+                }
+            }
+
             if (parse.GetValue(globals.Json))
             {
                 Terminal.Json(outcomes);

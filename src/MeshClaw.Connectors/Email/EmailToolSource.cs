@@ -16,7 +16,7 @@ public sealed class EmailToolSource(MailConnections mail, ISecretStore secrets) 
             new ListMailTool(settings, mail), new ReadMailTool(settings, mail),
             new MoveMailTool(settings, mail, MoveKind.Move), new MoveMailTool(settings, mail, MoveKind.Archive), new MoveMailTool(settings, mail, MoveKind.Delete),
             new FlagMailTool(settings, mail, markRead: false), new FlagMailTool(settings, mail, markRead: true),
-            new DraftReplyTool(settings, mail), new SendMailTool(settings, mail, secrets.Get), new FileBatchTool(settings, mail),
+            new DraftReplyTool(settings, mail), new DraftBatchTool(settings, mail), new SendMailTool(settings, mail, secrets.Get), new FileBatchTool(settings, mail),
             new PurgeQuarantineTool(settings, mail),
         ];
     }

@@ -19,10 +19,12 @@ public sealed class MailWatcher(ICurrentConfig config, MailConnections mail, ITr
     : BackgroundService
 {
     private readonly ConcurrentDictionary<string, uint> _highest = new(StringComparer.Ordinal);
+    private DateTimeOffset _started;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = config.Sections.Get<EmailSettings>();
+        _started = time.GetUtcNow();
         return Task.WhenAll(settings.Accounts.Values.Select(account => WatchAsync(account, settings.PollEvery, stoppingToken)));
     }
 
@@ -66,6 +68,16 @@ public sealed class MailWatcher(ICurrentConfig config, MailConnections mail, ITr
         var inbox = client.Inbox;
         await inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
         var known = inbox.Count;
+        // Mail that came while the watcher was connecting announces nothing: a UIDNEXT above the one seen at the last
+        // connection, or at the first a message that arrived after MeshClaw started, raises it now (at worst one extra
+        // triage pass, which finds everything decided and costs no tokens).
+        var next = inbox.UidNext?.Id ?? 0;
+        if (_highest.TryGetValue(account.Name, out var seen) ? next > seen : await ArrivedSinceStartAsync(inbox, cancellationToken))
+        {
+            await RaiseAsync(account, cancellationToken);
+        }
+
+        _highest[account.Name] = next;
         var arrived = 0;
         CancellationTokenSource? done = null;
         // Mail filed away (EXPUNGE) lowers the count without CountChanged: follow it down, or the next arrival, which
@@ -103,6 +115,22 @@ public sealed class MailWatcher(ICurrentConfig config, MailConnections mail, ITr
                 await RaiseAsync(account, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// At the first connection, mail that landed while MeshClaw was starting (before the INBOX was looked at) would
+    /// count as already there: the newest message's arrival time says whether it came after the start.
+    /// </summary>
+    private async Task<bool> ArrivedSinceStartAsync(IMailFolder inbox, CancellationToken cancellationToken)
+    {
+        if (inbox.Count == 0)
+        {
+            return false;
+        }
+
+        var newest = await inbox.FetchAsync(inbox.Count - 1, inbox.Count - 1, MessageSummaryItems.InternalDate, cancellationToken);
+        // INTERNALDATE has whole seconds: a message of the start's own second counts as arrived after it.
+        return newest.Count == 1 && newest[0].InternalDate is { } at && at >= _started.AddSeconds(-1);
     }
 
     private async Task PollAsync(EmailAccount account, TimeSpan every, CancellationToken cancellationToken)

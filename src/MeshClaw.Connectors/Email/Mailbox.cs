@@ -8,7 +8,7 @@ namespace MeshClaw.Connectors.Email;
 /// <summary>The mail operations MeshClaw's tools and triage use, over one account's IMAP connection.</summary>
 public sealed class Mailbox(ImapConnection connection)
 {
-    private static readonly HeaderId[] TriageHeaders = [HeaderId.ListUnsubscribe, HeaderId.Precedence, HeaderId.AutoSubmitted];
+    private static readonly HeaderId[] TriageHeaders = [HeaderId.ListUnsubscribe, HeaderId.ListId, HeaderId.Precedence, HeaderId.AutoSubmitted];
 
     public EmailAccount Account => connection.Account;
 
@@ -43,7 +43,8 @@ public sealed class Mailbox(ImapConnection connection)
             from?.ToString() ?? "(no sender)", from?.Address?.ToLowerInvariant() ?? "",
             envelope.Subject ?? "", envelope.Date ?? s.InternalDate ?? DateTimeOffset.MinValue,
             s.Flags?.HasFlag(MessageFlags.Seen) == true, s.Flags?.HasFlag(MessageFlags.Flagged) == true, s.Size ?? 0,
-            s.Headers?[HeaderId.ListUnsubscribe], s.Headers?[HeaderId.Precedence], s.Headers?[HeaderId.AutoSubmitted], envelope.InReplyTo);
+            s.Headers?[HeaderId.ListUnsubscribe], s.Headers?[HeaderId.Precedence], s.Headers?[HeaderId.AutoSubmitted], envelope.InReplyTo,
+            MailSummary.ListIdentifier(s.Headers?[HeaderId.ListId]));
     }
 
     /// <summary>Reads a message; a UID hint from a listing saves the search, and is checked against the Message-ID.</summary>

@@ -11,6 +11,13 @@ public interface IRunProcedure
     /// <summary>The name agent files use for it (<c>builtin: inbox</c>); the free loop is <c>loop</c>.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Whether a model picks the run's tool calls and their arguments (the free loop: yes). A procedure whose code
+    /// makes the calls (a reviewed batch such as the inbox's filing) answers no: past the bulk limit after untrusted
+    /// content its batch is asked about, where a model's would be denied.
+    /// </summary>
+    bool ModelChoosesCalls => true;
+
     /// <summary>Does the run's work and returns its answer; throws <see cref="Loop.RunStopException"/> to end it early with a status.</summary>
     Task<RunAnswer> RunAsync(RunContext run, CancellationToken cancellationToken);
 }

@@ -30,7 +30,7 @@ public sealed class RunLifecycle(IRunStore runs, IAuditLog audit, IApprovalBroke
             StartedAt = time.GetUtcNow(),
         };
         await runs.CreateAsync(record, CancellationToken.None);
-        var run = Context(request);
+        var run = Context(request, procedure);
         if (request.TriggerContent is { } content)
         {
             run.Security.Taint($"trigger:{content.Source}");
@@ -48,14 +48,15 @@ public sealed class RunLifecycle(IRunStore runs, IAuditLog audit, IApprovalBroke
     /// <summary>Continues a run parked on an approval, from its checkpoint (after a restart, or once MeshClaw is resumed).</summary>
     public Task<RunRecord> ResumeAsync(AgentRunRequest request, RunRecord record, IResumableProcedure procedure, string checkpointJson, CancellationToken cancellationToken)
     {
-        var run = Context(request);
+        var run = Context(request, procedure);
         return DriveAsync(run, record, resumable: true, () => procedure.ResumeAsync(run, checkpointJson, cancellationToken), cancellationToken);
     }
 
-    private RunContext Context(AgentRunRequest request)
+    private RunContext Context(AgentRunRequest request, IRunProcedure procedure)
     {
         var security = new RunSecurityState(request.Trigger, request.Interactive, request.InheritedTaint, request.ParentSecurity)
         {
+            ModelChoosesCalls = procedure.ModelChoosesCalls,
             SystemAllowances = request.SystemAllowances,
             Run = request.Id.Value,
         };

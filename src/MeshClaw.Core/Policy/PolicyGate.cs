@@ -94,9 +94,9 @@ public sealed class PolicyGate(Func<PolicySettings> currentSettings, IStandingRu
             var changed = security.ChangedSoFar(tool.Capability) + plan.Items;
             if (changed > settings.BulkLimitPerRun)
             {
-                // After untrusted content, a bulk change is what an injection asks for: denied. A system procedure's
-                // reviewed batch (the inbox's one-approval filing) still asks.
-                if (security.Tainted && security.Trigger.Kind != RunTriggerKind.System)
+                // After untrusted content, a bulk change a model chose is what an injection asks for: denied. A
+                // procedure's reviewed batch (the inbox's one-approval filing and drafts) still asks.
+                if (security.Tainted && security.ModelChoosesCalls && security.Trigger.Kind != RunTriggerKind.System)
                 {
                     return PolicyDecision.Deny($"bulk limit: this run read untrusted content ({string.Join(", ", security.TaintSources)}) and would change {changed} items with {tool.Capability}, more than {settings.BulkLimitPerRun}");
                 }

@@ -34,6 +34,9 @@ public sealed class RunSecurityState(RunTrigger trigger, bool interactive = fals
     /// <summary>For a system procedure's run only: what its module declared the user's settings already decided.</summary>
     public IReadOnlyList<SystemAllowance> SystemAllowances { get; init; } = [];
 
+    /// <summary>A model picks this run's tool calls (the free loop), or procedure code does (see <c>IRunProcedure.ModelChoosesCalls</c>).</summary>
+    public bool ModelChoosesCalls { get; init; } = true;
+
     public bool Tainted
     {
         get

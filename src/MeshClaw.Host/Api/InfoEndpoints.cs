@@ -37,8 +37,9 @@ public static class InfoEndpoints
                 ? TypedResults.Ok(new DigestView(agent ?? "inbox", digest))
                 : ApiProblems.NotFound($"no digest from agent '{agent ?? "inbox"}' yet"));
 
-        api.MapGet("/outcomes", async Task<Ok<IEnumerable<OutcomeView>>> (IOutcomes outcomes, TimeProvider time, int? days, CancellationToken ct) =>
-            TypedResults.Ok((await outcomes.RecentAsync(time.GetUtcNow().AddDays(-Math.Clamp(days ?? 7, 1, 3650)), 200, ct)).Select(OutcomeView.From)));
+        // Newest first, a page at a time: 'before' is the last id of the previous page.
+        api.MapGet("/outcomes", async Task<Ok<IEnumerable<OutcomeView>>> (IOutcomes outcomes, TimeProvider time, int? days, long? before, int? limit, CancellationToken ct) =>
+            TypedResults.Ok((await outcomes.RecentAsync(time.GetUtcNow().AddDays(-Math.Clamp(days ?? 7, 1, 3650)), Math.Clamp(limit ?? 200, 1, 1000), ct, before)).Select(OutcomeView.From)));
         api.MapPost("/outcomes/{id:long}/feedback", async Task<Results<Ok<FeedbackView>, ProblemHttpResult>> (long id, FeedbackBody body, IOutcomes outcomes, TimeProvider time, CancellationToken ct) =>
             OutcomeVerdicts.Parse(body.Verdict) is not { } verdict
                 ? ApiProblems.BadRequest($"verdict is {OutcomeVerdicts.Expected}")

@@ -14,12 +14,15 @@ using MeshClaw.Host.Dashboard.Views;
 
 namespace MeshClaw.Host.Dashboard;
 
-/// <summary>The user's own usage and what it bought: tokens and cost by day, agent, model and trigger, per outcome, asks per useful run, budgets, exports.</summary>
+/// <summary>
+/// The user's own usage and what it bought: tokens and cost by day, agent, model and trigger, per outcome, asks per useful
+/// run, triage accuracy by kind of verdict, budgets, exports.
+/// </summary>
 public static class UsagePage
 {
     public static void MapUsagePage(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/usage", async Task<IResult> (HttpContext http, IUsageLedger ledger, IInsights insights, IOutcomes outcomes, ISpendMeter spend, ConfigSource config,
+        pages.MapGet("/usage", async Task<IResult> (HttpContext http, IUsageLedger ledger, IInsights insights, IOutcomes outcomes, ISpendMeter spend, ConfigSource config, Core.Triage.ITriageStore triage,
             AgentCatalogSource agents, TimeProvider time, string? days, CancellationToken ct) =>
         {
             var since = DashboardPage.Since(days, time);
@@ -35,7 +38,7 @@ public static class UsagePage
                 Chart.Bars([.. byDay.Select(d => (d.Key, (double)(d.InputTokens + d.OutputTokens)))], "tokens", v => Format.Compact(v)),
                 Chart.Bars([.. byDay.Select(d => (d.Key, (double)d.Cost))], "cost", v => Format.Money((decimal)v)),
                 await BudgetsAsync(spend, config.Current().Config.Budgets, agents, ct), groupings, await outcomes.RecentAsync(since, 50, ct),
-                await insights.AsksAsync(since, ct))));
+                await insights.AsksAsync(since, ct), await triage.AccuracyAsync(since, ct))));
         });
 
         pages.MapGet("/usage.csv", async Task<IResult> (IUsageLedger ledger, TimeProvider time, string? days, string? by, CancellationToken ct) =>

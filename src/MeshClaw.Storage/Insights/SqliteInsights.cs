@@ -19,11 +19,11 @@ public sealed class SqliteInsights(SqliteDatabase database) : IInsights
                    COALESCE(SUM(cost_nanos), 0), COALESCE(SUM(calls), 0)
             FROM usage_daily WHERE day >= @Day
             """, new { Day = since.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken: cancellationToken));
-        var outcomes = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM outcomes WHERE at >= @At", new { At = at }, cancellationToken: cancellationToken));
+        var outcomes = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM outcomes WHERE at >= @At AND kind <> 'mail.corrected'", new { At = at }, cancellationToken: cancellationToken));
         var triage = await connection.QuerySingleAsync<(long Rules, long All)>(new CommandDefinition(
             "SELECT COALESCE(SUM(source <> 'model'), 0), COUNT(*) FROM mail_triage WHERE at >= @At", new { At = at }, cancellationToken: cancellationToken));
         var perKind = await connection.QueryAsync<(string Kind, long Count, long Useful, long NotUseful)>(new CommandDefinition("""
-            SELECT kind, COUNT(*), COALESCE(SUM(feedback IN ('useful', 'accepted')), 0), COALESCE(SUM(feedback IN ('not-useful', 'discarded')), 0)
+            SELECT kind, COUNT(*), COALESCE(SUM(feedback IN ('useful', 'accepted')), 0), COALESCE(SUM(feedback IN ('not-useful', 'discarded', 'corrected')), 0)
             FROM outcomes WHERE at >= @At GROUP BY kind ORDER BY COUNT(*) DESC
             """, new { At = at }, cancellationToken: cancellationToken));
         return new ValueSummary(usage.Tokens, usage.Input, usage.Cached, usage.Nanos / 1_000_000_000m, usage.Calls, outcomes, triage.Rules, triage.All,
@@ -65,12 +65,27 @@ public sealed class SqliteInsights(SqliteDatabase database) : IInsights
             $"{r.Calls} model calls with identical token counts in one run", "the model may be stuck repeating itself: add loop limits or a rule")));
 
         var unused = await connection.QueryAsync<(string Agent, long Discarded, long Total)>(new CommandDefinition("""
-            SELECT agent, SUM(feedback IN ('not-useful', 'discarded')), COUNT(*)
+            SELECT agent, SUM(feedback IN ('not-useful', 'discarded', 'corrected')), COUNT(*)
             FROM outcomes WHERE at >= @At AND feedback IS NOT NULL
-            GROUP BY agent HAVING SUM(feedback IN ('not-useful', 'discarded')) * 2 > COUNT(*)
+            GROUP BY agent HAVING SUM(feedback IN ('not-useful', 'discarded', 'corrected')) * 2 > COUNT(*)
             """, new { At = at }, cancellationToken: cancellationToken));
         items.AddRange(unused.Select(u => new WasteItem("output not used", u.Agent, null, 0, 0m,
             $"{u.Discarded} of {u.Total} rated outputs were discarded or not useful", "disable the agent, narrow its instructions, or replace it with a rule")));
+
+        // Tokens a wrong verdict saves are not saved: the user pays in attention. A kind of verdict the user keeps correcting is named.
+        var verdicts = await connection.QueryAsync<(string Source, long Verdicts, long Corrected)>(new CommandDefinition(
+            "SELECT source, COUNT(*), SUM(corrected_to IS NOT NULL) FROM mail_triage WHERE at >= @At GROUP BY source", new { At = at }, cancellationToken: cancellationToken));
+        foreach (var kind in verdicts.GroupBy(v => Core.Triage.TriageAccuracy.KindOf(v.Source)))
+        {
+            var (made, corrected) = (kind.Sum(k => k.Verdicts), kind.Sum(k => k.Corrected));
+            if (made >= 5 && corrected * 5 > made)
+            {
+                items.Add(new WasteItem("wrong verdicts", "inbox", null, 0, 0m, $"{kind.Key} verdicts: you corrected {corrected} of {made}",
+                    kind.Key == "model" ? "give the inbox agent clearer instructions or a stronger model, or add email.rules for the senders you keep moving"
+                        : "add an email.rules entry for the senders concerned; corrected senders already follow your corrections"));
+            }
+        }
+
         return items;
     }
 

@@ -16,12 +16,12 @@ public sealed class SqliteOutcomes(SqliteDatabase database) : IOutcomes
             cancellationToken: cancellationToken));
     }
 
-    public async Task<IReadOnlyList<Outcome>> RecentAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Outcome>> RecentAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken, long? before = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(long Id, string RunId, string Agent, string Kind, string Subject, string? Detail, string Source, long At, string? Feedback)>(new CommandDefinition(
-            "SELECT id, run_id, agent, kind, subject, detail, source, at, feedback FROM outcomes WHERE at >= @At ORDER BY id DESC LIMIT @Limit",
-            new { At = since.ToUnixTimeMilliseconds(), Limit = limit }, cancellationToken: cancellationToken));
+            "SELECT id, run_id, agent, kind, subject, detail, source, at, feedback FROM outcomes WHERE at >= @At AND id < @Before ORDER BY id DESC LIMIT @Limit",
+            new { At = since.ToUnixTimeMilliseconds(), Limit = limit, Before = before ?? long.MaxValue }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => new Outcome(r.Id, r.RunId, r.Agent, r.Kind, r.Subject, r.Detail, r.Source, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.Feedback))];
     }
 

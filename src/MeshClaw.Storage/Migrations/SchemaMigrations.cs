@@ -250,5 +250,33 @@ public static class SchemaMigrations
             ALTER TABLE standing_rules ADD COLUMN end_reason TEXT;
             CREATE INDEX approvals_by_time ON approvals(created_at);
             """),
+        // Triage learns from the user: where the user moved a message triage had decided (a correction), and the list it
+        // came from, so the sender's or the list's next mail goes where the user put it. Outcomes name their item, so a
+        // correction marks the decision it corrects.
+        new(10, "triage corrections", """
+            ALTER TABLE mail_triage ADD COLUMN list_id TEXT;
+            ALTER TABLE mail_triage ADD COLUMN corrected_to TEXT;
+            ALTER TABLE mail_triage ADD COLUMN corrected_at INTEGER;
+            ALTER TABLE mail_triage ADD COLUMN quiet INTEGER NOT NULL DEFAULT 1;
+            CREATE INDEX mail_triage_by_time ON mail_triage(account, at);
+            CREATE INDEX mail_triage_by_list ON mail_triage(account, list_id, at DESC) WHERE list_id IS NOT NULL;
+            ALTER TABLE outcomes ADD COLUMN item TEXT;
+            CREATE INDEX outcomes_by_item ON outcomes(item) WHERE item IS NOT NULL;
+            CREATE TABLE mail_corrections (
+                id INTEGER PRIMARY KEY,
+                account TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                sender TEXT NOT NULL,
+                list_id TEXT,
+                from_folder TEXT NOT NULL,
+                to_folder TEXT NOT NULL,
+                to_category TEXT,
+                decided_by TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
+            CREATE INDEX mail_corrections_by_sender ON mail_corrections(account, sender, at DESC);
+            CREATE INDEX mail_corrections_by_list ON mail_corrections(account, list_id, at DESC) WHERE list_id IS NOT NULL;
+            """),
     ];
 }

@@ -1,45 +1,158 @@
 using MeshClaw.Connectors.Email;
 using MeshClaw.Connectors.Email.Triage;
+using MeshClaw.Core.Triage;
 
 namespace MeshClaw.Tests.Email;
 
 public sealed class TriageRulesTests
 {
-    private static MailSummary Mail(string from = "person@corp.example", string subject = "Hello", string? unsubscribe = null, string? precedence = null, string? auto = null) =>
-        new("id@x", 1, from, from, subject, DateTimeOffset.UtcNow, false, false, 100, unsubscribe, precedence, auto, null);
+    private static readonly SenderKnowledge Nothing = SenderKnowledge.None;
+
+    private static MailSummary Mail(string from = "person@corp.example", string subject = "Hello", string? unsubscribe = null, string? precedence = null, string? auto = null,
+        string? listId = null, string id = "id@x", string? inReplyTo = null) =>
+        new(id, 1, from, from, subject, DateTimeOffset.UtcNow, false, false, 100, unsubscribe, precedence, auto, inReplyTo, listId);
+
+    private static SenderKnowledge History(params string[] categories) => new() { ModelHistory = categories };
+
+    private static SenderKnowledge CorrectedTo(string folder, string? category) => new()
+    {
+        Correction = new MailCorrection("mail", "old@x", "person@corp.example", null, "old", "Newsletters", folder, category, TriageRules.ListHeaders, "r", "inbox", DateTimeOffset.UtcNow),
+    };
 
     [Fact]
-    public void UserRule_WinsFirst_WithGlobSenders()
+    public void UserRule_WinsFirst_WithGlobSenders_EvenOverACorrection()
     {
         var rules = new[] { new TriageRule("github", "*@github.com", null, "notification"), new TriageRule("boss", null, "urgent:", "urgent") };
 
-        Assert.Equal("rule:github", TriageRules.Classify(Mail("ci@github.com"), rules, [])!.Source);
-        Assert.Equal("urgent", TriageRules.Classify(Mail(subject: "URGENT: outage"), rules, [])!.Category);
-        Assert.Null(TriageRules.Classify(Mail(), rules, []));
+        Assert.Equal("rule:github", TriageRules.Classify(Mail("ci@github.com"), rules, CorrectedTo("INBOX", null))!.Source);
+        Assert.Equal("urgent", TriageRules.Classify(Mail(subject: "URGENT: tomorrow"), rules, Nothing)!.Category);
+        Assert.Null(TriageRules.Classify(Mail(), rules, Nothing));
     }
 
     [Theory]
-    [InlineData("<mailto:u@x>", null, null, "newsletter")]
-    [InlineData(null, "bulk", null, "newsletter")]
-    [InlineData(null, null, "auto-generated", "notification")]
-    public void ListAndAutomatedHeaders_SettleWithoutTheModel(string? unsubscribe, string? precedence, string? auto, string category)
+    [InlineData("<mailto:u@x>", "bulk", null, "news@letters.example")]
+    [InlineData("<mailto:u@x>", null, "weekly.letters.example", "news@letters.example")]
+    public void ListHeaders_WithABulkOrListMark_AndNoPerson_AreANewsletter(string unsubscribe, string? precedence, string? listId, string from)
     {
-        Assert.Equal(category, TriageRules.Classify(Mail(unsubscribe: unsubscribe, precedence: precedence, auto: auto), [], [])!.Category);
+        var verdict = TriageRules.Classify(Mail(from, "This week in tech", unsubscribe, precedence, listId: listId), [], Nothing)!;
+
+        Assert.Equal(("newsletter", TriageRules.ListHeaders), (verdict.Category, verdict.Source));
+    }
+
+    [Theory]
+    [InlineData("news@shop.example", "Big news", "<mailto:u@x>", null, null, null, "an unsubscribe link alone")]
+    [InlineData("dana@corp.example", "Release notes draft", "<mailto:u@x>", "list", "dev.lists.example.org", null, "a person on a discussion list")]
+    [InlineData("news@dev.example", "Re: Release plan", "<mailto:u@x>", "list", "dev.lists.example.org", null, "a reply on a list")]
+    [InlineData("news@dev.example", "Roadmap", "<mailto:u@x>", "list", "dev.lists.example.org", "<a@x>", "In-Reply-To on a list")]
+    [InlineData("deals@shop.example", "50% off everything, act now!!", "<mailto:u@x>", "bulk", null, null, "marketing words (spam?)")]
+    [InlineData("noreply@shop.example", "Your order", null, null, null, null, "noreply@ alone")]
+    public void HeadersThatDoNotSettleIt_Abstain(string from, string subject, string? unsubscribe, string? precedence, string? listId, string? inReplyTo, string why)
+    {
+        Assert.True(TriageRules.Classify(Mail(from, subject, unsubscribe, precedence, listId: listId, inReplyTo: inReplyTo), [], Nothing) is null, why);
+    }
+
+    [Theory]
+    [InlineData("notifications@github.com", "[meshclaw] Fix the build (#12)")]
+    [InlineData("jira@corp.atlassian.net", "[JIRA] (OPS-4) Rotate the keys")]
+    [InlineData("no-reply@linear.app", "Issue assigned to you: MC-9")]
+    public void Tools_SendListHeadersToo_AndTheirMailIsANotification(string from, string subject)
+    {
+        var verdict = TriageRules.Classify(Mail(from, subject, "<mailto:u@x>", "list", "repo.github.com"), [], Nothing)!;
+
+        Assert.Equal(("notification", TriageRules.Tool), (verdict.Category, verdict.Source));
     }
 
     [Fact]
-    public void AutoSubmittedNo_IsAPerson()
+    public void AutoSubmitted_IsANotification_UnlessItSaysNo()
     {
-        Assert.Null(TriageRules.Classify(Mail(auto: "no"), [], []));
-        Assert.Equal("notification", TriageRules.Classify(Mail("noreply@shop.example"), [], [])!.Category);
+        Assert.Equal(TriageRules.Automated, TriageRules.Classify(Mail(auto: "auto-generated"), [], Nothing)!.Source);
+        Assert.Null(TriageRules.Classify(Mail(auto: "no"), [], Nothing));
+    }
+
+    [Theory]
+    [InlineData("alerts@datadoghq.com", "[Triggered] p99 latency on checkout-api")]
+    [InlineData("monitor@corp.example", "Outage: payments are down")]
+    [InlineData("alerts@corp.example", "[FIRING:1] DiskFull on db-1")]
+    public void Alerts_AreUrgent_WhateverTheSendersHistoryOrCorrectionsSay(string from, string subject)
+    {
+        var knowledge = History("notification", "notification", "notification") with { Correction = CorrectedTo("Notifications", "notification").Correction };
+
+        var verdict = TriageRules.Classify(Mail(from, subject, "<mailto:u@x>", "bulk", auto: "auto-generated"), [], knowledge)!;
+
+        Assert.Equal(("urgent", TriageRules.Alert), (verdict.Category, verdict.Source));
+    }
+
+    [Fact]
+    public void ACorrection_SendsTheSendersMailWhereTheUserPutIt_AheadOfHeaderRules()
+    {
+        var newsletterLooking = Mail("news@letters.example", "Issue 12", "<mailto:u@x>", "bulk");
+
+        var verdict = TriageRules.Classify(newsletterLooking, [], CorrectedTo("Notifications", "notification"))!;
+        Assert.Equal(("notification", TriageRules.Correction), (verdict.Category, verdict.Source));
+
+        // Moved back to the inbox: nothing files it away; the model decides (and may draft a reply).
+        Assert.Null(TriageRules.Classify(newsletterLooking, [], CorrectedTo("INBOX", null)));
+        Assert.True(TriageRules.KeptInInbox(CorrectedTo("INBOX", null)));
+        Assert.False(TriageRules.KeptInInbox(CorrectedTo("Notifications", "notification")));
+    }
+
+    [Fact]
+    public void ABuiltInRuleTheUserCorrectedTwiceForASender_StopsApplyingToIt()
+    {
+        var suspended = new SenderKnowledge { SuspendedRules = new HashSet<string> { TriageRules.ListHeaders } };
+
+        Assert.Null(TriageRules.Classify(Mail("news@letters.example", "Issue 12", "<mailto:u@x>", "bulk"), [], suspended));
     }
 
     [Fact]
     public void SenderTheModelFiledAlikeThreeTimes_BecomesARule_ButNeverForUrgentOrReplies()
     {
-        Assert.Equal("rule:known-sender", TriageRules.Classify(Mail(), [], ["fyi", "fyi", "fyi"])!.Source);
-        Assert.Null(TriageRules.Classify(Mail(), [], ["fyi", "spam", "fyi"]));
-        Assert.Null(TriageRules.Classify(Mail(), [], ["needs-reply", "needs-reply", "needs-reply"]));
+        var settled = Enumerable.Range(0, 50).Select(i => Mail(id: $"m{i}@x")).First(m => TriageRules.Classify(m, [], History("fyi", "fyi", "fyi")) is not null);
+
+        Assert.Equal(TriageRules.KnownSender, TriageRules.Classify(settled, [], History("fyi", "fyi", "fyi"))!.Source);
+        Assert.Null(TriageRules.Classify(settled, [], History("fyi", "spam", "fyi")));
+        Assert.Null(TriageRules.Classify(settled, [], History("needs-reply", "needs-reply", "needs-reply")));
+    }
+
+    [Theory]
+    [InlineData("Can you review the deck?")]
+    [InlineData("Contract: deadline moved")]
+    [InlineData("Please confirm the booking")]
+    [InlineData("Need this by Friday")]
+    public void MailThatWantsAttention_GoesToTheModel_EvenFromALearnedSender(string subject)
+    {
+        Assert.Null(TriageRules.Classify(Mail(subject: subject, id: "m1@x"), [], History("fyi", "fyi", "fyi")));
+    }
+
+    [Fact]
+    public void AboutOneLearnedVerdictInTen_GoesToTheModelToRecheckTheHabit_TheSameOneEachTime()
+    {
+        var mails = Enumerable.Range(0, 2000).Select(i => Mail(id: $"<{i}.{i * 7919}@mail.example>")).ToList();
+
+        var rechecked = mails.Count(m => TriageRules.Classify(m, [], History("newsletter", "newsletter", "newsletter")) is null);
+
+        Assert.InRange(rechecked, 140, 260);
+        Assert.All(mails.Take(100), m => Assert.Equal(
+            TriageRules.Classify(m, [], History("fyi", "fyi", "fyi")) is null, TriageRules.Classify(m, [], History("fyi", "fyi", "fyi")) is null));
+    }
+
+    [Theory]
+    [InlineData("Hi Erin,\n\ncould you call me back today?\n\nThe weekly notes follow.", true)]
+    [InlineData("Hello,\nACTION REQUIRED: sign the contract by Friday.\n", true)]
+    [InlineData("Team,\n\nnotes from today's sync are below.\nNothing needs doing.\n\n\n\nAnd then, much later: any questions?", false)]
+    public void OpeningLines_ThatAskOrPress_AreSeen_LaterLinesAreNot(string body, bool wanted)
+    {
+        Assert.Equal(wanted, MailSignals.OpeningWantsAttention(body));
+    }
+
+    [Theory]
+    [InlineData("\"Dev list\" <Dev.Lists.Example.ORG>", "dev.lists.example.org")]
+    [InlineData("<repo.owner.github.com>", "repo.owner.github.com")]
+    [InlineData("plain.example.org", "plain.example.org")]
+    [InlineData("  ", null)]
+    public void ListId_IsTheIdentifierInAngleBrackets_LowerCase(string header, string? expected)
+    {
+        Assert.Equal(expected, MailSummary.ListIdentifier(header));
     }
 
     [Theory]

@@ -298,16 +298,18 @@ public sealed class PolicyGateTests
     }
 
     [Fact]
-    public async Task BulkBeyondTheLimit_AfterUntrustedContent_IsDenied_ButASystemProcedureStillAsks()
+    public async Task BulkBeyondTheLimit_AfterUntrustedContent_IsDenied_ButAProceduresReviewedBatchStillAsks()
     {
         var plan = new ToolCallPlan(ToolRisk.ReversibleWrite) { Items = 30 };
         var tainted = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule), inheritedTaint: ["mail"]);
         var clean = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule));
         var system = new RunSecurityState(new RunTrigger(RunTriggerKind.System, "inbox-triage"), inheritedTaint: ["mail"]);
+        var inbox = new RunSecurityState(new RunTrigger(RunTriggerKind.Schedule), inheritedTaint: ["mail"]) { ModelChoosesCalls = false };
 
         Assert.Equal(PolicyVerdict.Deny, (await DecideAsync(Move, Agent("files.move"), tainted, plan)).Verdict);
         Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Move, Agent("files.move"), clean, plan)).Verdict);
         Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Move, Agent("files.move"), system, plan)).Verdict);
+        Assert.Equal(PolicyVerdict.Ask, (await DecideAsync(Move, Agent("files.move"), inbox, plan)).Verdict);
     }
 
     [Fact]

@@ -24,6 +24,9 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
 
     public string Name => ProcedureName;
 
+    /// <summary>The code makes every call; the model only classifies (and its verdicts are checked field by field).</summary>
+    public bool ModelChoosesCalls => false;
+
     public async Task<RunAnswer> RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         // Everything triage reads is mail from outside: the run is tainted from the start.
@@ -61,18 +64,25 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
     private async Task TriageAccountAsync(RunContext run, EmailAccount account, EmailSettings settings, TriageReport report, CancellationToken cancellationToken)
     {
         var inbox = await ListAsync(run, account, cancellationToken);
+        foreach (var correction in await CorrectionWatch.FindAsync(run, account, settings, inbox, store, cancellationToken))
+        {
+            await store.RecordCorrectionAsync(correction, CancellationToken.None);
+            report.Corrections.Add(correction);
+        }
+
         var decided = await store.DecidedAsync(account.Name, [.. inbox.Select(m => m.Id)], cancellationToken);
         var pending = inbox.Where(m => !decided.Contains(m.Id)).ToList();
-        var history = await store.SenderHistoryAsync(account.Name, [.. pending.Select(m => m.FromAddress)], 3, cancellationToken);
+        var knowledge = await store.KnowledgeAsync(account.Name, [.. pending.Select(m => m.FromAddress)], [.. pending.Select(m => m.ListId).OfType<string>()], 3, cancellationToken);
         var verdicts = new Dictionary<string, TriageVerdict>(StringComparer.Ordinal);
         foreach (var message in pending)
         {
-            if (TriageRules.Classify(message, settings.Rules, history.GetValueOrDefault(message.FromAddress) ?? []) is { } verdict)
+            if (TriageRules.Classify(message, settings.Rules, knowledge.For(message.FromAddress, message.ListId)) is { } verdict)
             {
                 verdicts[message.Id] = verdict;
             }
         }
 
+        await CheckHabitsAsync(run, account, pending, verdicts, cancellationToken);
         foreach (var batch in pending.Where(m => !verdicts.ContainsKey(m.Id)).Chunk(BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -101,27 +111,70 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
             }
         }
 
+        foreach (var message in pending)
+        {
+            // The user moved this sender's (or list's) mail back to the inbox: the model may say urgent or needs-reply, not file it away.
+            if (verdicts.TryGetValue(message.Id, out var verdict) && settings.Folders.ContainsKey(verdict.Category)
+                && TriageRules.KeptInInbox(knowledge.For(message.FromAddress, message.ListId)))
+            {
+                verdicts[message.Id] = verdict with { Category = "fyi", Reason = $"you keep this mail in the inbox (the model said {verdict.Category})" };
+            }
+        }
+
         await ApplyAsync(run, account, settings, pending, verdicts, report, cancellationToken);
+    }
+
+    /// <summary>
+    /// A sender's habit never swallows what matters: the opening lines of mail settled by it are read (IMAP, no
+    /// tokens), and a question, a deadline or an alert there sends the message to the model. Mail that cannot be read
+    /// goes to the model too.
+    /// </summary>
+    private static async Task CheckHabitsAsync(RunContext run, EmailAccount account, List<MailSummary> pending, Dictionary<string, TriageVerdict> verdicts, CancellationToken cancellationToken)
+    {
+        foreach (var batch in pending.Where(m => verdicts.TryGetValue(m.Id, out var v) && v.Source == TriageRules.KnownSender).Chunk(ReadMailTool.MaxBatch))
+        {
+            var read = await run.CallAsync("email_read", new
+            {
+                account = account.Name, folder = "INBOX", messages = batch.Select(m => new { id = m.Id, uid = m.Uid }), excerpt_chars = 300,
+            }, cancellationToken);
+            var excerpts = read.Outcome == ToolCallOutcome.Succeeded && read.Data is { } data
+                ? data.Deserialize<List<MailExcerpt>>(MailData.Json)!.ToDictionary(e => e.Id, StringComparer.Ordinal)
+                : [];
+            foreach (var message in batch)
+            {
+                if (!excerpts.TryGetValue(message.Id, out var excerpt) || !excerpt.Found || MailSignals.OpeningWantsAttention(excerpt.Excerpt))
+                {
+                    verdicts.Remove(message.Id);
+                }
+            }
+        }
     }
 
     /// <summary>The whole INBOX, page by page through the list tool: a denial (no grant, a folder the agent may not touch) stops the run.</summary>
     private static async Task<List<MailSummary>> ListAsync(RunContext run, EmailAccount account, CancellationToken cancellationToken)
     {
+        var (inbox, problem) = await ListFolderAsync(run, account, "INBOX", cancellationToken);
+        return inbox ?? throw new RunStopException(RunStatus.Failed, $"could not list the INBOX of account '{account.Name}': {problem}");
+    }
+
+    /// <summary>A whole folder, page by page through the list tool; no list, and why, when it cannot be listed (denied, missing, unreachable).</summary>
+    public static async Task<(List<MailSummary>? Messages, string? Problem)> ListFolderAsync(RunContext run, EmailAccount account, string folder, CancellationToken cancellationToken)
+    {
         var inbox = new List<MailSummary>();
         uint after = 0;
         while (true)
         {
-            var page = await run.CallAsync("email_list", new { account = account.Name, folder = "INBOX", limit = ListMailTool.MaxLimit, after_uid = after }, cancellationToken);
+            var page = await run.CallAsync("email_list", new { account = account.Name, folder, limit = ListMailTool.MaxLimit, after_uid = after }, cancellationToken);
             if (page.Outcome != ToolCallOutcome.Succeeded || page.Data is not { } data)
             {
-                throw new RunStopException(RunStatus.Failed, $"could not list the INBOX of account '{account.Name}': {page.Result}");
+                return (null, page.Result);
             }
 
             var messages = data.Deserialize<List<MailSummary>>(MailData.Json)!;
             inbox.AddRange(messages);
             if (messages.Count < ListMailTool.MaxLimit)
             {
-                return inbox;
+                return (inbox, null);
             }
 
             after = messages[^1].Uid;
@@ -144,6 +197,7 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
             }
         }
 
+        var drafts = new List<(string Id, string Body)>();
         foreach (var (id, verdict) in verdicts)
         {
             var message = byId[id];
@@ -160,19 +214,37 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
                 await run.CallAsync("email_flag", new { account = account.Name, id, flag = "flagged", set = true }, cancellationToken);
             }
 
-            if (verdict.Category == "needs-reply" && verdict.Reply is { Length: > 0 } reply && run.IsGranted("email_draft_reply"))
+            if (verdict.Category == "needs-reply" && verdict.Reply is { Length: > 0 } reply && run.IsGranted("email_draft_batch"))
             {
-                var draft = await run.CallAsync("email_draft_reply", new { account = account.Name, id, body = reply }, cancellationToken);
-                if (draft.Outcome == ToolCallOutcome.Succeeded)
-                {
-                    report.Drafts.Add(message.Subject);
-                    await outcomes.AddAsync(new NewOutcome(run.Id.Value, run.Agent.Name, "draft.created", message.Subject, message.From, "model", run.Time.GetUtcNow()), CancellationToken.None);
-                }
+                drafts.Add((id, reply));
             }
 
             await store.RecordAsync(new TriageDecision(account.Name, id, message.FromAddress, message.Subject, verdict.Category, verdict.Source, note, folder,
-                run.Id.Value, run.Agent.Name, run.Time.GetUtcNow()), CancellationToken.None);
+                run.Id.Value, run.Agent.Name, run.Time.GetUtcNow(), message.ListId, !MailSignals.WantsAttention(message)), CancellationToken.None);
             report.Add(message, verdict, folder);
+        }
+
+        await DraftAsync(run, account, byId, drafts, report, cancellationToken);
+    }
+
+    /// <summary>The run's replies as one batch: one decision however many, like the filing.</summary>
+    private async Task DraftAsync(RunContext run, EmailAccount account, Dictionary<string, MailSummary> byId, List<(string Id, string Body)> drafts, TriageReport report,
+        CancellationToken cancellationToken)
+    {
+        foreach (var chunk in drafts.Chunk(DraftBatchTool.MaxDrafts))
+        {
+            var result = await run.CallAsync("email_draft_batch", new { account = account.Name, drafts = chunk.Select(d => new { id = d.Id, body = d.Body }) }, cancellationToken);
+            if (result.Outcome != ToolCallOutcome.Succeeded || result.Data is not { } data)
+            {
+                report.Unsorted.AddRange(chunk.Select(d => $"{byId[d.Id].Subject} (no draft: {result.Result})"));
+                continue;
+            }
+
+            foreach (var id in data.Deserialize<List<string>>(MailData.Json)!)
+            {
+                report.Drafts.Add(byId[id].Subject);
+                await outcomes.AddAsync(new NewOutcome(run.Id.Value, run.Agent.Name, "draft.created", byId[id].Subject, byId[id].From, "model", run.Time.GetUtcNow()), CancellationToken.None);
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using MeshClaw.Connectors.Email;
 using MeshClaw.Connectors.Email.Triage;
+using MeshClaw.Core.Triage;
 
 namespace MeshClaw.Connectors.Email.Inbox;
 
@@ -11,6 +12,7 @@ public sealed class TriageReport
 
     public List<string> Drafts { get; } = [];
     public List<string> Unsorted { get; } = [];
+    public List<MailCorrection> Corrections { get; } = [];
     public int ByRules => _decided.Count(d => d.Verdict.Source != "model");
     public int ByModel => _decided.Count(d => d.Verdict.Source == "model");
     public int Total => _decided.Count + Unsorted.Count;
@@ -39,6 +41,15 @@ public sealed class TriageReport
         if (held.Count > 0)
         {
             text.AppendLine($"\nLeft in the inbox ({held.Count}): filing was not approved");
+        }
+
+        if (Corrections.Count > 0)
+        {
+            text.AppendLine($"\nLearned from your corrections ({Corrections.Count}):");
+            foreach (var c in Corrections.Take(10))
+            {
+                text.AppendLine($"- {(c.ListId is not null ? $"list {c.ListId}" : c.Sender)}: you moved \"{c.Subject}\" from {c.FromFolder} to {c.ToFolder}; its mail now goes there");
+            }
         }
 
         if (Unsorted.Count > 0)

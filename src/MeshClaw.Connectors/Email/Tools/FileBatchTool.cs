@@ -23,7 +23,8 @@ public sealed class FileBatchTool(EmailSettings settings, MailConnections connec
         var moves = Moves(arguments, context);
         var mailbox = MailboxFor(arguments);
         var disposal = new HashSet<string>(["Trash", "Junk", "Spam", "Deleted", "Deleted Items", mailbox.Account.QuarantineFolder], StringComparer.OrdinalIgnoreCase);
-        foreach (var group in moves.Where(m => disposal.Contains(m.To)).GroupBy(m => m.Folder))
+        // The user's undo is not a run acting: taking back every draft of a run may well empty Drafts.
+        foreach (var group in moves.Where(m => !context.IsUndo && disposal.Contains(m.To)).GroupBy(m => m.Folder))
         {
             // Sorting may leave a folder empty (inbox zero); throwing a whole folder away may not.
             var size = await mailbox.CountAsync(group.Key, cancellationToken);

@@ -14,7 +14,7 @@ namespace MeshClaw.Connectors.Email.Tools;
 public sealed class ReadMailTool(EmailSettings settings, MailConnections connections) : EmailTool(settings, connections)
 {
     private const int MaxBodyChars = 20_000;
-    private const int MaxBatch = 100;
+    public const int MaxBatch = 100;
 
     public override string Name => "email_read";
     public override string Capability => "email.read";

@@ -46,10 +46,11 @@ public static class ModelClassifier
 
     private static string Prompt(IReadOnlyList<Item> batch, UntrustedFence fence)
     {
-        var text = new StringBuilder($"{batch.Count} message(s):\n");
+        // Each message fenced on its own (one cannot pose as another), the warning said once for the batch.
+        var text = new StringBuilder($"{batch.Count} message(s). {UntrustedContent.BatchWarning(fence)}\n");
         foreach (var item in batch)
         {
-            text.AppendLine(UntrustedContent.Wrap("email", $"id: {item.Id}\nfrom: {item.From}\nsubject: {item.Subject}\n{item.Excerpt}", fence));
+            text.AppendLine(UntrustedContent.WrapItem("email", $"id: {item.Id}\nfrom: {item.From}\nsubject: {item.Subject}\n{item.Excerpt}", fence));
         }
 
         return text.ToString();

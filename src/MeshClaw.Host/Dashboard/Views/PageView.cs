@@ -63,7 +63,8 @@ public sealed record BudgetRow(string Who, string Limit, decimal Used, decimal O
 
 public sealed record UsageView(
     string? Csrf, string Days, ValueSummary Value, HtmlString Chart, HtmlString CostChart, IReadOnlyList<BudgetRow> Budgets,
-    IReadOnlyList<(string Title, IReadOnlyList<UsageTotal> Totals)> Groupings, IReadOnlyList<Outcome> Outcomes, IReadOnlyList<AskFigure> Asks) : PageView("Usage and value", Csrf)
+    IReadOnlyList<(string Title, IReadOnlyList<UsageTotal> Totals)> Groupings, IReadOnlyList<Outcome> Outcomes, IReadOnlyList<AskFigure> Asks,
+    IReadOnlyList<Core.Triage.TriageAccuracy> Accuracy) : PageView("Usage and value", Csrf)
 {
     public AskFigure AsksTotal => AskFigure.Total(Asks);
 }
