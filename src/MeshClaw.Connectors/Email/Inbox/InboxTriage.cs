@@ -55,6 +55,12 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
             await store.AddDigestAsync(run.Id.Value, run.Agent.Name, run.Redactor.Redact(answer), run.Time.GetUtcNow(), CancellationToken.None);
         }
 
+        if (report.Unfinished.Count > 0)
+        {
+            // Part of the work did not happen (a cut connection): the run says so, and the mail waits for the next triage.
+            throw new RunStopException(RunStatus.Failed, $"{report.Unfinished.Count} message(s) could not be finished ({report.Unfinished[0].What}); they stay undecided for the next triage\n\n{answer}");
+        }
+
         return new RunAnswer(answer) { Figures = new Dictionary<string, object?> { ["byRules"] = report.ByRules, ["byModel"] = report.ByModel } };
     }
 
@@ -135,15 +141,24 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
         var moves = verdicts.Where(v => settings.Folders.ContainsKey(v.Value.Category))
             .Select(v => new { id = v.Key, folder = "INBOX", to = settings.Folders[v.Value.Category] }).ToList();
         string? held = null;
+        FiledMail? filed = null;
         if (moves.Count > 0)
         {
             var result = await run.CallAsync("email_file_batch", new { account = account.Name, moves }, cancellationToken);
-            if (result.Outcome != ToolCallOutcome.Succeeded)
+            filed = result.Data?.Deserialize<FiledMail>(MailData.Json);
+            if (result.Outcome == ToolCallOutcome.Denied)
             {
                 held = result.Result;
             }
+            else if (filed is null && result.Outcome != ToolCallOutcome.Succeeded)
+            {
+                // No account of what moved (the call itself failed): nothing counts as filed, and the next triage looks again.
+                report.Unfinished.AddRange(moves.Select(m => (byId[m.id], $"not filed: {result.Result}")));
+            }
         }
 
+        var notFiled = new HashSet<string>(report.Unfinished.Select(n => n.Mail.Id), StringComparer.Ordinal);
+        notFiled.UnionWith(filed?.NotFiled ?? []);
         foreach (var (id, verdict) in verdicts)
         {
             var message = byId[id];
@@ -154,10 +169,25 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
                 note += $" (not filed: {held})";
                 folder = null;
             }
+            else if (folder is not null && notFiled.Contains(id))
+            {
+                // Not filed after all (a cut connection): not recorded as decided, so the next triage sees it again.
+                if (report.Unfinished.All(n => n.Mail.Id != id))
+                {
+                    report.Unfinished.Add((message, $"not filed: {filed?.Cut ?? "the filing did not finish"}"));
+                }
+
+                continue;
+            }
 
             if (verdict.Category == "urgent")
             {
-                await run.CallAsync("email_flag", new { account = account.Name, id, flag = "flagged", set = true }, cancellationToken);
+                var flag = await run.CallAsync("email_flag", new { account = account.Name, id, flag = "flagged", set = true }, cancellationToken);
+                if (flag.Outcome == ToolCallOutcome.Failed)
+                {
+                    report.Unfinished.Add((message, $"not flagged: {flag.Result}"));
+                    continue;
+                }
             }
 
             if (verdict.Category == "needs-reply" && verdict.Reply is { Length: > 0 } reply && run.IsGranted("email_draft_reply"))
@@ -167,6 +197,11 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
                 {
                     report.Drafts.Add(message.Subject);
                     await outcomes.AddAsync(new NewOutcome(run.Id.Value, run.Agent.Name, "draft.created", message.Subject, message.From, "model", run.Time.GetUtcNow()), CancellationToken.None);
+                }
+                else if (draft.Outcome == ToolCallOutcome.Failed)
+                {
+                    report.Unfinished.Add((message, $"no draft: {draft.Result}"));
+                    continue;
                 }
             }
 

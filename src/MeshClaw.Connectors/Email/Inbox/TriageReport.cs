@@ -11,9 +11,11 @@ public sealed class TriageReport
 
     public List<string> Drafts { get; } = [];
     public List<string> Unsorted { get; } = [];
+    /// <summary>Mail whose filing, flag or draft did not happen (a cut connection): not recorded as decided, so the next triage sees it again.</summary>
+    public List<(MailSummary Mail, string What)> Unfinished { get; } = [];
     public int ByRules => _decided.Count(d => d.Verdict.Source != "model");
     public int ByModel => _decided.Count(d => d.Verdict.Source == "model");
-    public int Total => _decided.Count + Unsorted.Count;
+    public int Total => _decided.Count + Unsorted.Count + Unfinished.Count;
 
     public void Add(MailSummary mail, TriageVerdict verdict, string? folder) => _decided.Add((mail, verdict, folder));
 
@@ -21,7 +23,7 @@ public sealed class TriageReport
 
     public string Digest(string runId)
     {
-        var text = new StringBuilder($"Inbox digest ({_decided.Count + Unsorted.Count} new message(s); {ByRules} settled by rules at zero tokens, {ByModel} by the model)\n");
+        var text = new StringBuilder($"Inbox digest ({Total} new message(s); {ByRules} settled by rules at zero tokens, {ByModel} by the model)\n");
         Section(text, "Urgent", "urgent");
         Section(text, "Needs a reply", "needs-reply");
         if (Drafts.Count > 0)
@@ -39,6 +41,11 @@ public sealed class TriageReport
         if (held.Count > 0)
         {
             text.AppendLine($"\nLeft in the inbox ({held.Count}): filing was not approved");
+        }
+
+        if (Unfinished.Count > 0)
+        {
+            text.AppendLine($"\nNot finished ({Unfinished.Count}), left for the next triage: {string.Join("; ", Unfinished.GroupBy(u => u.What).Select(g => $"{g.Count()} {g.Key}").Take(5))}");
         }
 
         if (Unsorted.Count > 0)
