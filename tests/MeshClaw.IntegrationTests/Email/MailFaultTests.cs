@@ -7,12 +7,15 @@ using MeshClaw.Core.Journal;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Tools;
 using MeshClaw.Core.Triage;
+using MeshClaw.Host.Api;
 using MeshClaw.Host.Journal;
+using MeshClaw.IntegrationTests.Infrastructure;
 using MeshClaw.Storage.Secrets;
 using MeshClaw.Testing;
 using MeshClaw.Testing.Gateway;
 using MeshClaw.Testing.Mail;
 using MimeKit;
+using Xunit.Abstractions;
 
 namespace MeshClaw.IntegrationTests.Email;
 
@@ -21,7 +24,7 @@ namespace MeshClaw.IntegrationTests.Email;
 /// cut is injected after a chunk of the batch has landed, so the point is exact, not a race), and a gateway whose journal
 /// holds a batch that was cut by a kill. Every message is checked by Message-ID: in exactly one folder, the right one.
 /// </summary>
-public sealed class MailFaultTests : IAsyncLifetime
+public sealed class MailFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Password = "dave-pass-1234";
     private const string Inbox = "---\nname: inbox\nbuiltin: inbox\ntools: [email.read, email.move, email.flag, email.draft]\n---\nTriage the mail.\n";
@@ -272,5 +275,49 @@ public sealed class MailFaultTests : IAsyncLifetime
 
         Assert.True(Assert.Single(undo.Items).Undone, undo.Items[0].Detail);
         Assert.Empty(await _dave.ContentsAsync("Drafts"));
+    }
+
+    /// <summary>
+    /// kill -9 of a real gateway process while it files 2,000 messages, at several points (once the server shows at least
+    /// that many filed). Whether the kill lands mid-batch or just after, the restarted gateway's journal holds what moved
+    /// with its inverse, and <c>meshclaw undo --run</c> puts every message back in the INBOX, each exactly once.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(700)]
+    [InlineData(1500)]
+    public async Task GatewayKilledMidBatchOfTwoThousand_UndoRunPutsEveryMessageBack(int killAfter)
+    {
+        var letters = await SeedNewslettersAsync(2000);
+        using var home = new TestHome();
+        var config = Config();
+        home.Config("email", config["email"]!.DeepClone()).Config("policy", config["policy"]!.DeepClone())
+            .OpenAIModel("triage", _models.OpenAIBaseUrl, "triage-model").RawAgentFile("inbox.md", Inbox);
+        new FileSecretStore(home.Root).Set("MAIL_DAVE", Password);
+        var gateway = await GatewayProcess.StartAsync(home.Root);
+        using (var client = gateway.AuthorizedClient())
+        {
+            // The client stays connected until the kill: a client that hangs up cancels its run.
+            using var body = new StringContent(JsonSerializer.Serialize(new StartRunBody("inbox", "triage", Trigger: "api"), ApiJson.Options), System.Text.Encoding.UTF8, "application/json");
+            _ = client.PostAsync(new Uri("api/runs", UriKind.Relative), body);
+            await Eventually.GetAsync(async () => (await _dave.ContentsAsync("Newsletters")).Count >= killAfter ? "filing" : null, TimeSpan.FromSeconds(120), $"{killAfter} message(s) to be filed");
+            await gateway.KillHardAsync();
+        }
+
+        await gateway.DisposeAsync();
+        await using var restarted = await GatewayProcess.StartAsync(home.Root);
+        var run = Assert.Single(RunJson.Parse<List<RunView>>(await restarted.CliAsync("runs", "list", "--json")));
+        var filedBefore = (await WhereaboutsAsync("Newsletters")).Count;
+        var batch = Assert.Single(RunJson.Parse<List<JournalEntry>>(await restarted.CliAsync("journal", "--run", run.Id, "--json")), e => e.Tool == "email_file_batch");
+        var where = await WhereaboutsAsync("INBOX", "Newsletters");
+        Assert.True(letters.All(l => where.GetValueOrDefault(l.MessageId!) is [_]), "after the kill, a message is missing or in two folders");
+
+        var undo = await restarted.CliAsync("undo", "--run", run.Id);
+        output.WriteLine($"figures: kill after {killAfter}: {filedBefore} filed at restart, run {run.Status}, batch {batch.Status}: {batch.Result}");
+
+        Assert.True(undo.ExitCode == 0, undo.ToString());
+        AssertEachIn(letters, await WhereaboutsAsync("INBOX", "Newsletters"), "INBOX", $"after undo (kill after {killAfter}: {filedBefore} filed, run {run.Status}, batch {batch.Status}: {batch.Result})");
+        Assert.Contains(run.Status, new[] { RunStatus.Interrupted, RunStatus.Succeeded });
+        Assert.Contains(batch.Status, new[] { JournalStatus.Done, JournalStatus.Undone });
     }
 }
