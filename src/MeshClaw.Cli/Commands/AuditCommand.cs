@@ -98,6 +98,13 @@ public static class AuditCommand
             return null;
         }
 
+        if (home.UnwritableReason() is { } unwritable)
+        {
+            // SQLite in WAL mode cannot even read a database whose folder it cannot write.
+            Terminal.Error(unwritable);
+            return null;
+        }
+
         return globals.OfflineOf(parse);
     }
 }
