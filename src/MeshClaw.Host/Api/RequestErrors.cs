@@ -32,6 +32,12 @@ public static partial class RequestErrors
                 Refused(log, http.Request.Method, http.Request.Path.Value, ex.StatusCode, detail);
                 await ApiProblems.Of(ex.StatusCode, detail).ExecuteAsync(http);
             }
+            catch (Exception ex) when (!http.Response.HasStarted && DiskFull(ex) && app.Services.GetRequiredService<Core.Home.MeshClawHome>() is var home)
+            {
+                var detail = $"the disk that holds MeshClaw's home ({home.Root}) is full, so nothing can be recorded; free some space and try again";
+                Refused(log, http.Request.Method, http.Request.Path.Value, StatusCodes.Status507InsufficientStorage, detail);
+                await ApiProblems.Of(StatusCodes.Status507InsufficientStorage, detail).ExecuteAsync(http);
+            }
             catch (BadHttpRequestException ex)
             {
                 // The answer had started: only the connection can end it; said in one line.
@@ -46,6 +52,22 @@ public static partial class RequestErrors
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} ended early: {Reason}")]
     private static partial void EndedEarly(ILogger log, string method, string? path, string reason);
+
+    /// <summary>A full disk, as SQLite (SQLITE_FULL, 13) or the file system (ENOSPC) reports it, anywhere in the chain.</summary>
+    private static bool DiskFull(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            // SQLITE_FULL's own words; the exception's error code is a generic HRESULT.
+            if ((ex is System.Data.Common.DbException && ex.Message.Contains("database or disk is full", StringComparison.OrdinalIgnoreCase))
+                || (ex is IOException && ex.Message.Contains("No space left on device", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static string Words(int status, HttpContext http) => status switch
     {
