@@ -32,7 +32,7 @@ public static class ApprovalsCommand
             return 0;
         }));
 
-        var id = new Argument<string>("id") { Description = "Approval id (apr_...)" };
+        var id = new Argument<string>("id") { Description = "Approval id (apr_...)" }.Checked("approval");
         var show = new Command("show", "One approval with its full arguments") { id };
         show.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {

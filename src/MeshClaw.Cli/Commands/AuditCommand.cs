@@ -57,7 +57,7 @@ public static class AuditCommand
         }));
 
         var limit = new Option<int>("--limit") { DefaultValueFactory = _ => 50, Description = "How many records" };
-        var run = new Option<string?>("--run") { Description = "Only records of this run" };
+        var run = new Option<string?>("--run") { Description = "Only records of this run" }.Checked("run");
         var list = new Command("list", "Recent audit records, newest first") { limit, run };
         list.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
@@ -95,6 +95,13 @@ public static class AuditCommand
         if (!File.Exists(home.Database))
         {
             Terminal.Error($"no database at {home.Database}; start MeshClaw once with: meshclaw up");
+            return null;
+        }
+
+        if (home.UnwritableReason() is { } unwritable)
+        {
+            // SQLite in WAL mode cannot even read a database whose folder it cannot write.
+            Terminal.Error(unwritable);
             return null;
         }
 

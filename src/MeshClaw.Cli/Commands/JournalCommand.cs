@@ -10,7 +10,7 @@ public static class JournalCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var run = new Option<string?>("--run") { Description = "Only this run's actions" };
+        var run = new Option<string?>("--run") { Description = "Only this run's actions" }.Checked("run");
         var command = new Command("journal", "Actions MeshClaw took (newest first), for undo") { run };
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {

@@ -36,7 +36,7 @@ public static class RunsCommand
             return 0;
         }));
 
-        var id = new Argument<string>("id") { Description = "Run id" };
+        var id = new Argument<string>("id") { Description = "Run id" }.Checked("run");
         var show = new Command("show", "One run: trigger, transcript, tool calls with arguments and results, status, usage") { id };
         show.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {

@@ -11,7 +11,7 @@ public static class UndoCommand
     public static Command Create(GlobalOptions globals)
     {
         var action = new Argument<long?>("action") { Description = "Journal action id (see meshclaw journal)", Arity = ArgumentArity.ZeroOrOne };
-        var run = new Option<string?>("--run") { Description = "Undo every change of this run, newest first" };
+        var run = new Option<string?>("--run") { Description = "Undo every change of this run, newest first" }.Checked("run");
         var command = new Command("undo", "Revert an action, or every action of a run") { action, run };
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {

@@ -43,14 +43,17 @@ public static class Terminal
 
     public static void Line(string text) => Console.WriteLine(Safe(text));
 
-    /// <summary>Control characters (escape sequences, carriage returns) from untrusted text cannot repaint the terminal.</summary>
+    /// <summary>
+    /// Control characters (escape sequences, carriage returns) and bidirectional overrides (a right-to-left override that
+    /// makes "exe.txt" read as "txt.exe") from untrusted text cannot repaint or reorder the terminal.
+    /// </summary>
     public static string Safe(string text) =>
         string.Create(text.Length, text, (span, source) =>
         {
             for (var i = 0; i < source.Length; i++)
             {
                 var c = source[i];
-                span[i] = char.IsControl(c) && c is not ('\n' or '\t') ? '?' : c;
+                span[i] = (char.IsControl(c) && c is not ('\n' or '\t')) || c is (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069') or '\u200e' or '\u200f' or '\u061c' ? '?' : c;
             }
         });
 

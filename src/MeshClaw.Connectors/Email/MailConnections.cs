@@ -10,6 +10,9 @@ public sealed class MailConnections(Func<string, string?> secret) : IAsyncDispos
 
     private readonly ConcurrentDictionary<string, (EmailAccount Account, ImapConnection Connection)> _open = new(StringComparer.Ordinal);
 
+    /// <summary>A seam for fault tests: called after each chunk of a batch move lands. Null in the gateway.</summary>
+    public Func<int, Task>? AfterChunk { get; set; }
+
     public Mailbox For(EmailAccount account)
     {
         ImapConnection? replaced = null;
@@ -31,7 +34,7 @@ public sealed class MailConnections(Func<string, string?> secret) : IAsyncDispos
             _ = replaced.DisposeAsync().AsTask();
         }
 
-        return new Mailbox(entry.Connection);
+        return new Mailbox(entry.Connection) { AfterChunk = AfterChunk };
     }
 
     public async ValueTask DisposeAsync()

@@ -6,8 +6,11 @@ using MimeKit;
 namespace MeshClaw.Connectors.Email;
 
 /// <summary>The mail operations MeshClaw's tools and triage use, over one account's IMAP connection.</summary>
-public sealed class Mailbox(ImapConnection connection)
+public sealed partial class Mailbox(ImapConnection connection)
 {
+    /// <summary>Called after each chunk of a batch move lands (with how many moved so far): where fault tests cut the connection. Null in the gateway.</summary>
+    public Func<int, Task>? AfterChunk { get; init; }
+
     private static readonly HeaderId[] TriageHeaders = [HeaderId.ListUnsubscribe, HeaderId.ListId, HeaderId.Precedence, HeaderId.AutoSubmitted];
 
     public EmailAccount Account => connection.Account;
@@ -91,6 +94,11 @@ public sealed class Mailbox(ImapConnection connection)
             {
                 var newId = MessageRef.TryParseUid(id, out _, out _) && map.TryGetValue(uid, out var newUid) ? MessageRef.Of(null, newUid.Validity, newUid.Id) : id;
                 moved.Add((id, newId));
+            }
+
+            if (AfterChunk is { } afterChunk)
+            {
+                await afterChunk(moved.Count);
             }
         }
 

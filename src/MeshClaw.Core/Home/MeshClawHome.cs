@@ -45,4 +45,29 @@ public sealed record MeshClawHome(string Root)
         Directory.CreateDirectory(Skills);
         Directory.CreateDirectory(Workspaces);
     }
+
+    /// <summary>
+    /// Why the home cannot be written (a read-only file system, no permission), in one line for the user; null when it can
+    /// (or does not exist yet). Checked by writing and removing a small file, the only test the file system answers truly.
+    /// </summary>
+    public string? UnwritableReason()
+    {
+        if (!Directory.Exists(Root))
+        {
+            return null;
+        }
+
+        var probe = Path.Combine(Root, $".write-check-{Environment.ProcessId}");
+        try
+        {
+            File.WriteAllBytes(probe, [0]);
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var cause = ex.Message.Split(" : ")[0].Split('\n')[0].Trim();
+            return $"the home folder {Root} cannot be written ({cause}); MeshClaw keeps its database, journal and audit log there: make it writable, or use another with --home";
+        }
+    }
 }

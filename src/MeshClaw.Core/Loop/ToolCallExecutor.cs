@@ -126,6 +126,35 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
     }
 
     /// <summary>
+    /// An action whose intent was journaled but whose result never was (the gateway was killed in between): the tool looks
+    /// at the target, and the journal gets what it found, with the inverse of what did take effect, so undo can put it back.
+    /// Nothing is retried here.
+    /// </summary>
+    public async Task<JournalStatus> ReconcileAsync(JournalEntry entry, IAgentTool? tool, ToolContext context, CancellationToken cancellationToken)
+    {
+        Reconciliation found;
+        try
+        {
+            found = tool is null ? new(ReconcileOutcome.Unknown, $"the tool '{entry.Tool}' is not available")
+                : await tool.ReconcileActionAsync(JsonDocument.Parse(entry.Arguments).RootElement, context with { Action = entry.Id }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            found = new(ReconcileOutcome.Unknown, $"it could not be checked: {ex.Message}");
+        }
+
+        var status = found.Outcome switch
+        {
+            ReconcileOutcome.Done => JournalStatus.Done,
+            ReconcileOutcome.NotDone => JournalStatus.NotDone,
+            _ => JournalStatus.Unknown,
+        };
+        var note = "reconciled after a restart: the result was never recorded" + (found.Note is { Length: > 0 } n ? "; " + n : "");
+        await journal.CompleteAsync(entry.Id, status, Summary(note), found.Inverse ?? entry.Inverse, time.GetUtcNow(), CancellationToken.None);
+        return status;
+    }
+
+    /// <summary>
     /// A refused call that would have sent outside, executed code or changed MeshClaw, in a run that had read untrusted
     /// content, is an attack met: the run is blocked (every further change asks, what the call named may not be
     /// changed, and the run ends blocked), audited once, and the observer is told.
@@ -258,7 +287,7 @@ public sealed class ToolCallExecutor(IToolCallGate gate, IApprovalBroker approva
         var inverse = plan.Inverse;
         try
         {
-            var result = await tool.InvokeAsync(arguments, context, cancellationToken);
+            var result = await tool.InvokeAsync(arguments, entry is { } action ? context with { Action = action } : context, cancellationToken);
             inverse = result.Inverse ?? inverse;
             data = result.Data;
             (outcome, content, untrusted) = result.IsError

@@ -27,4 +27,11 @@ public interface IAgentTool
     /// <summary>After a crash between intent and result: did the journaled call take effect? Unknown by default.</summary>
     Task<ReconcileOutcome> ReconcileAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken) =>
         Task.FromResult(ReconcileOutcome.Unknown);
+
+    /// <summary>
+    /// After a crash between intent and result: what took effect, with the inverse of that part, found by looking at the
+    /// target. Tools whose actions can half happen (a batch) override it; by default it is <see cref="ReconcileAsync"/>.
+    /// </summary>
+    async Task<Reconciliation> ReconcileActionAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken) =>
+        new(await ReconcileAsync(arguments, context, cancellationToken));
 }

@@ -19,6 +19,11 @@ public sealed record ToolContext(string Agent, RunId Run, string Workspace, Time
     public ISubagentRunner? Subagents { get; init; }
     /// <summary>Set when the call is the user's undo of an earlier action (the only path allowed to take files back out of .trash).</summary>
     public bool IsUndo { get; init; }
+    /// <summary>
+    /// The journal id of the action being carried out or reconciled, so a tool can mark what it creates with it and find
+    /// it again by looking (a draft carries it in a header); null for reads.
+    /// </summary>
+    public long? Action { get; init; }
     /// <summary>State tools keep for the length of one run (e.g. how full a folder was when the run first took mail out of it).</summary>
     public ConcurrentDictionary<string, object> RunItems { get; init; } = new(StringComparer.Ordinal);
 }

@@ -50,6 +50,7 @@ public sealed record AgentView(string Name, string Description, string? Model, I
 public sealed record AgentListView(IReadOnlyList<AgentView> Agents, IReadOnlyList<string> Errors);
 
 /// <summary>Whether the gateway is up, and which home it serves (<c>Home</c> is the home's id, a hash of its path, not the path).</summary>
-public sealed record HealthView(string Status, string Version, int ActiveRuns, bool Paused, string Home);
+/// <param name="Store">"ok", or why the home cannot be written (a full disk, a read-only file system).</param>
+public sealed record HealthView(string Status, string Version, int ActiveRuns, bool Paused, string Home, string Store = "ok");
 
 public sealed record FeedbackBody(string Verdict);

@@ -20,7 +20,9 @@ public static class InfoEndpoints
     /// <summary>The one open route: whether the gateway is up (no data beyond that).</summary>
     public static void MapHealth(this IEndpointRouteBuilder app) =>
         app.MapGet("/health", Ok<HealthView> (RunCoordinator coordinator, IPauseSwitch pause, MeshClawHome home) =>
-            TypedResults.Ok(new HealthView("ok", GatewayInfo.Version, coordinator.ActiveCount, pause.IsPaused, home.Id))).AllowAnonymous();
+            home.UnwritableReason() is { } failing
+                ? TypedResults.Ok(new HealthView("failing", GatewayInfo.Version, coordinator.ActiveCount, pause.IsPaused, home.Id, failing))
+                : TypedResults.Ok(new HealthView("ok", GatewayInfo.Version, coordinator.ActiveCount, pause.IsPaused, home.Id))).AllowAnonymous();
 
     public static void MapInfoEndpoints(this RouteGroupBuilder api)
     {

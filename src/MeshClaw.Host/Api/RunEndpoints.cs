@@ -26,6 +26,12 @@ public static class RunEndpoints
 
     private static async Task StartAsync(HttpContext http, RunCoordinator coordinator)
     {
+        if (!http.Request.HasJsonContentType())
+        {
+            await WriteProblemAsync(http, StatusCodes.Status415UnsupportedMediaType, $"the request body must be JSON (Content-Type: application/json), not '{http.Request.ContentType}'");
+            return;
+        }
+
         StartRunBody? body;
         try
         {

@@ -32,6 +32,12 @@ public sealed class PostureDoctor(MeshClawHome home, ISecretStore secrets, IEnum
             return findings;
         }
 
+        if (home.UnwritableReason() is { } unwritable)
+        {
+            // A full disk or a read-only home: nothing can be recorded (runs, journal, audit), so it is said first.
+            findings.Add(new(Severity.High, "home", unwritable, "free space on the disk that holds the home, or make the folder writable"));
+        }
+
         MeshClawConfig config;
         try
         {

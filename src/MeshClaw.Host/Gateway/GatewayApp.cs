@@ -57,6 +57,7 @@ public static class GatewayApp
         _ = meshclaw;
 
         var app = builder.Build();
+        app.UseReadableRequestErrors();
         app.UseMeshClawAccess();
         MapEndpoints(app);
         return app;

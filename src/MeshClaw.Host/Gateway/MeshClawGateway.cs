@@ -52,7 +52,20 @@ public sealed class MeshClawGateway : IAsyncDisposable
         // The credential scanner's first use compiles its matcher (tens of ms): done on the other core while the host
         // builds, instead of on the first audit record or log line of the start-up path.
         _ = Task.Run(() => Core.Security.Credentials.CredentialScanner.Redact("warm-up: token: Zq8xK2mW9vR4tY7uP1sA6dF3"), CancellationToken.None);
-        options.Home.EnsureCreated();
+        if (options.Home.UnwritableReason() is { } unwritable)
+        {
+            throw new GatewayStartException(5, unwritable);
+        }
+
+        try
+        {
+            options.Home.EnsureCreated();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new GatewayStartException(5, $"the home folder {options.Home.Root} cannot be created ({ex.Message.Split(" : ")[0]}); choose another with --home", ex);
+        }
+
         var homeLock = HomeLock.Acquire(options.Home);
         try
         {

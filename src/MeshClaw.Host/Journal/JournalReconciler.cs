@@ -1,7 +1,7 @@
-using System.Text.Json;
 using MeshClaw.Core.Audit;
 using MeshClaw.Core.Home;
 using MeshClaw.Core.Journal;
+using MeshClaw.Core.Loop;
 using MeshClaw.Core.Runs;
 using MeshClaw.Core.Tools;
 using MeshClaw.Host.Tools;
@@ -10,9 +10,10 @@ namespace MeshClaw.Host.Journal;
 
 /// <summary>
 /// At start-up, actions whose intent was written but whose result never was (a crash in between) are checked
-/// against the target and marked done, not done, or unknown for the user to look at. Never retried.
+/// against the target and marked done, not done, or unknown for the user to look at, with the inverse of what took
+/// effect (through <see cref="ToolCallExecutor.ReconcileAsync"/>, the executor's own journal door). Never retried.
 /// </summary>
-public sealed class JournalReconciler(IActionJournal journal, ToolCatalogProvider tools, MeshClawHome home, IAuditLog audit, TimeProvider time)
+public sealed class JournalReconciler(IActionJournal journal, ToolCallExecutor executor, ToolCatalogProvider tools, MeshClawHome home, IAuditLog audit, TimeProvider time)
 {
     public async Task<IReadOnlyList<(JournalEntry Entry, JournalStatus Outcome)>> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -26,27 +27,8 @@ public sealed class JournalReconciler(IActionJournal journal, ToolCatalogProvide
         var catalog = tools.Current();
         foreach (var entry in open)
         {
-            var outcome = ReconcileOutcome.Unknown;
-            if (catalog.Find(entry.Tool) is { } tool)
-            {
-                try
-                {
-                    var context = new ToolContext(entry.Agent, new RunId(entry.RunId), home.WorkspaceOf(entry.Agent), time) { IsUndo = entry.Undoes is not null };
-                    outcome = await tool.ReconcileAsync(JsonDocument.Parse(entry.Arguments).RootElement, context, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    outcome = ReconcileOutcome.Unknown;
-                }
-            }
-
-            var status = outcome switch
-            {
-                ReconcileOutcome.Done => JournalStatus.Done,
-                ReconcileOutcome.NotDone => JournalStatus.NotDone,
-                _ => JournalStatus.Unknown,
-            };
-            await journal.MarkAsync(entry.Id, status, "reconciled after a restart: the result was never recorded", cancellationToken);
+            var context = new ToolContext(entry.Agent, new RunId(entry.RunId), home.WorkspaceOf(entry.Agent), time) { IsUndo = entry.Undoes is not null };
+            var status = await executor.ReconcileAsync(entry, catalog.Find(entry.Tool), context, cancellationToken);
             await audit.AppendAsync(new AuditEvent("action.reconciled", "meshclaw", entry.RunId, new { action = entry.Id, entry.Tool, entry.Target, status = status.ToString() }), cancellationToken);
             results.Add((entry, status));
         }

@@ -72,6 +72,44 @@ public sealed class MailServer : IAsyncDisposable
 
     private readonly List<Process> _restarted = [];
 
+    /// <summary>
+    /// Kills every IMAP session process of this Dovecot with SIGKILL (not a polite logout): each client's connection is cut
+    /// mid-command, as when the server crashes. The master stays up, so a client that reconnects gets a new session.
+    /// Returns how many were killed.
+    /// </summary>
+    public int KillImapSessions()
+    {
+        var master = (_restarted.LastOrDefault() ?? _dovecot).Id;
+        var killed = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var comm = stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')];
+                var ppid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (comm == "imap" && ppid == master)
+                {
+                    using var process = Process.GetProcessById(pid);
+                    process.Kill();
+                    killed++;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return killed;
+    }
+
     private async Task WaitListeningAsync(int port, string what)
     {
         var clock = Stopwatch.StartNew();

@@ -58,6 +58,12 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
             await store.AddDigestAsync(run.Id.Value, run.Agent.Name, run.Redactor.Redact(answer), run.Time.GetUtcNow(), CancellationToken.None);
         }
 
+        if (report.Unfinished.Count > 0)
+        {
+            // Part of the work did not happen (a cut connection): the run says so, and the mail waits for the next triage.
+            throw new RunStopException(RunStatus.Failed, $"{report.Unfinished.Count} message(s) could not be finished ({report.Unfinished[0].What}); they stay undecided for the next triage\n\n{answer}");
+        }
+
         return new RunAnswer(answer) { Figures = new Dictionary<string, object?> { ["byRules"] = report.ByRules, ["byModel"] = report.ByModel } };
     }
 
@@ -188,16 +194,27 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
         var moves = verdicts.Where(v => settings.Folders.ContainsKey(v.Value.Category))
             .Select(v => new { id = v.Key, folder = "INBOX", to = settings.Folders[v.Value.Category] }).ToList();
         string? held = null;
+        Tools.FiledMail? filed = null;
         if (moves.Count > 0)
         {
             var result = await run.CallAsync("email_file_batch", new { account = account.Name, moves }, cancellationToken);
-            if (result.Outcome != ToolCallOutcome.Succeeded)
+            filed = result.Data?.Deserialize<Tools.FiledMail>(MailData.Json);
+            if (result.Outcome == ToolCallOutcome.Denied)
             {
                 held = result.Result;
             }
+            else if (filed is null && result.Outcome != ToolCallOutcome.Succeeded)
+            {
+                // No account of what moved (the call itself failed): nothing counts as filed, and the next triage looks again.
+                report.Unfinished.AddRange(moves.Select(m => (byId[m.id], $"not filed: {result.Result}")));
+            }
         }
 
-        var drafts = new List<(string Id, string Body)>();
+        var notFiled = new HashSet<string>(report.Unfinished.Select(n => n.Mail.Id), StringComparer.Ordinal);
+        notFiled.UnionWith(filed?.NotFiled ?? []);
+        var drafts = verdicts.Where(v => v.Value.Category == "needs-reply" && v.Value.Reply is { Length: > 0 } && !notFiled.Contains(v.Key))
+            .Select(v => (v.Key, v.Value.Reply!)).ToList();
+        var undrafted = drafts.Count > 0 && run.IsGranted("email_draft_batch") ? await DraftAsync(run, account, byId, drafts, report, cancellationToken) : [];
         foreach (var (id, verdict) in verdicts)
         {
             var message = byId[id];
@@ -208,43 +225,70 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
                 note += $" (not filed: {held})";
                 folder = null;
             }
+            else if (folder is not null && notFiled.Contains(id))
+            {
+                // Not filed after all (a cut connection): not recorded as decided, so the next triage sees it again.
+                if (report.Unfinished.All(n => n.Mail.Id != id))
+                {
+                    report.Unfinished.Add((message, $"not filed: {filed?.Cut ?? "the filing did not finish"}"));
+                }
+
+                continue;
+            }
 
             if (verdict.Category == "urgent")
             {
-                await run.CallAsync("email_flag", new { account = account.Name, id, flag = "flagged", set = true }, cancellationToken);
+                var flag = await run.CallAsync("email_flag", new { account = account.Name, id, flag = "flagged", set = true }, cancellationToken);
+                if (flag.Outcome == ToolCallOutcome.Failed)
+                {
+                    report.Unfinished.Add((message, $"not flagged: {flag.Result}"));
+                    continue;
+                }
             }
 
-            if (verdict.Category == "needs-reply" && verdict.Reply is { Length: > 0 } reply && run.IsGranted("email_draft_batch"))
+            if (undrafted.TryGetValue(id, out var why))
             {
-                drafts.Add((id, reply));
+                // The draft did not happen (a cut connection): not recorded as decided, so the next triage drafts it.
+                report.Unfinished.Add((message, $"no draft: {why}"));
+                continue;
             }
 
             await store.RecordAsync(new TriageDecision(account.Name, id, message.FromAddress, message.Subject, verdict.Category, verdict.Source, note, folder,
                 run.Id.Value, run.Agent.Name, run.Time.GetUtcNow(), message.ListId, !MailSignals.WantsAttention(message)), CancellationToken.None);
             report.Add(message, verdict, folder);
         }
-
-        await DraftAsync(run, account, byId, drafts, report, cancellationToken);
     }
 
-    /// <summary>The run's replies as one batch: one decision however many, like the filing.</summary>
-    private async Task DraftAsync(RunContext run, EmailAccount account, Dictionary<string, MailSummary> byId, List<(string Id, string Body)> drafts, TriageReport report,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The run's replies as one batch: one decision however many, like the filing. Returns the messages whose draft
+    /// did not happen because the call failed (not because it was denied: then the mail is decided, without a draft).
+    /// </summary>
+    private async Task<Dictionary<string, string>> DraftAsync(RunContext run, EmailAccount account, Dictionary<string, MailSummary> byId, List<(string Id, string Body)> drafts,
+        TriageReport report, CancellationToken cancellationToken)
     {
+        var undrafted = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in drafts.Chunk(DraftBatchTool.MaxDrafts))
         {
             var result = await run.CallAsync("email_draft_batch", new { account = account.Name, drafts = chunk.Select(d => new { id = d.Id, body = d.Body }) }, cancellationToken);
-            if (result.Outcome != ToolCallOutcome.Succeeded || result.Data is not { } data)
+            if (result.Outcome == ToolCallOutcome.Denied)
             {
                 report.Unsorted.AddRange(chunk.Select(d => $"{byId[d.Id].Subject} (no draft: {result.Result})"));
                 continue;
             }
 
-            foreach (var id in data.Deserialize<List<string>>(MailData.Json)!)
+            var saved = result.Data is { } data ? data.Deserialize<List<string>>(MailData.Json)! : [];
+            foreach (var id in saved)
             {
                 report.Drafts.Add(byId[id].Subject);
                 await outcomes.AddAsync(new NewOutcome(run.Id.Value, run.Agent.Name, "draft.created", byId[id].Subject, byId[id].From, "model", run.Time.GetUtcNow()), CancellationToken.None);
             }
+
+            foreach (var (id, _) in chunk.Where(d => !saved.Contains(d.Id)))
+            {
+                undrafted[id] = result.Result;
+            }
         }
+
+        return undrafted;
     }
 }

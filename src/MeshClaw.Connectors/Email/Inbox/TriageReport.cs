@@ -13,9 +13,11 @@ public sealed class TriageReport
     public List<string> Drafts { get; } = [];
     public List<string> Unsorted { get; } = [];
     public List<MailCorrection> Corrections { get; } = [];
+    /// <summary>Mail whose filing, flag or draft did not happen (a cut connection): not recorded as decided, so the next triage sees it again.</summary>
+    public List<(MailSummary Mail, string What)> Unfinished { get; } = [];
     public int ByRules => _decided.Count(d => d.Verdict.Source != "model");
     public int ByModel => _decided.Count(d => d.Verdict.Source == "model");
-    public int Total => _decided.Count + Unsorted.Count;
+    public int Total => _decided.Count + Unsorted.Count + Unfinished.Count;
 
     public void Add(MailSummary mail, TriageVerdict verdict, string? folder) => _decided.Add((mail, verdict, folder));
 
@@ -23,7 +25,7 @@ public sealed class TriageReport
 
     public string Digest(string runId)
     {
-        var text = new StringBuilder($"Inbox digest ({_decided.Count + Unsorted.Count} new message(s); {ByRules} settled by rules at zero tokens, {ByModel} by the model)\n");
+        var text = new StringBuilder($"Inbox digest ({Total} new message(s); {ByRules} settled by rules at zero tokens, {ByModel} by the model)\n");
         Section(text, "Urgent", "urgent");
         Section(text, "Needs a reply", "needs-reply");
         if (Drafts.Count > 0)
@@ -50,6 +52,11 @@ public sealed class TriageReport
             {
                 text.AppendLine($"- {(c.ListId is not null ? $"list {c.ListId}" : c.Sender)}: you moved \"{c.Subject}\" from {c.FromFolder} to {c.ToFolder}; its mail now goes there");
             }
+        }
+
+        if (Unfinished.Count > 0)
+        {
+            text.AppendLine($"\nNot finished ({Unfinished.Count}), left for the next triage: {string.Join("; ", Unfinished.GroupBy(u => u.What).Select(g => $"{g.Count()} {g.Key}").Take(5))}");
         }
 
         if (Unsorted.Count > 0)

@@ -20,6 +20,9 @@ public abstract class EmailTool(EmailSettings settings, MailConnections connecti
     public virtual Task<ReconcileOutcome> ReconcileAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken) =>
         Task.FromResult(ReconcileOutcome.Unknown);
 
+    public virtual async Task<Reconciliation> ReconcileActionAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken) =>
+        new(await ReconcileAsync(arguments, context, cancellationToken));
+
     protected Mailbox MailboxFor(JsonElement arguments) => connections.For(settings.Account(ToolArguments.OptionalString(arguments, "account")));
 
     protected static string Folder(JsonElement arguments, ToolContext context, string name = "folder", string fallback = "INBOX")

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using MeshClaw.Host.Api;
+using MeshClaw.IntegrationTests.Infrastructure;
+
+namespace MeshClaw.IntegrationTests.Gateway;
+
+/// <summary>
+/// A home on a small tmpfs that fills up while the gateway runs: a run asked for then is either recorded or refused with
+/// a problem body naming the full disk (never a 500 or a stack trace), /health reports the store as failing, and doctor
+/// says so. Needs root for the mount.
+/// </summary>
+public sealed class DiskFullTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly TestHome _home = new();
+    private bool _mounted;
+    private MeshClaw.Testing.ScriptedModelServer _models = null!;
+
+    public async Task InitializeAsync()
+    {
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", _home.Root);
+        _mounted = true;
+        Directory.CreateDirectory(_home.AgentsFolder);
+        _models = await MeshClaw.Testing.ScriptedModelServer.StartAsync();
+        _models.For("writer-model").ReplyAlways(MeshClaw.Testing.ScriptedReply.Text("hello back"));
+        _home.OpenAIModel("writer", _models.OpenAIBaseUrl, "writer-model").Agent("writer", "model: writer\ntools: []");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_mounted)
+        {
+            await RunAsync("umount", _home.Root);
+        }
+
+        await _models.DisposeAsync();
+
+        _home.Dispose();
+    }
+
+    private static async Task RunAsync(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} failed (root is needed): {error}");
+    }
+
+    [Fact]
+    public async Task AFullDisk_IsNamed_ByTheApiHealthAndDoctor_WithoutAStackTrace()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var client = gateway.AuthorizedClient();
+        // Fill the disk: a file grows until the file system refuses.
+        await using (var filler = new FileStream(Path.Combine(_home.Root, "filler"), FileMode.Create))
+        {
+            var block = new byte[1024 * 1024];
+            try
+            {
+                while (true)
+                {
+                    await filler.WriteAsync(block);
+                    await filler.FlushAsync();
+                }
+            }
+            catch (IOException)
+            {
+                // Full.
+            }
+        }
+
+        using var body = new StringContent("""{"agent":"writer","message":"hello"}""", Encoding.UTF8, "application/json");
+        using var run = await client.PostAsync(new Uri("api/runs", UriKind.Relative), body);
+        var answer = await run.Content.ReadAsStringAsync();
+        var health = await client.GetFromJsonAsync<HealthView>(new Uri("health", UriKind.Relative), ApiJson.Options);
+        var doctor = await gateway.CliAsync("doctor");
+        output.WriteLine($"figures: a run on a full disk answered {(int)run.StatusCode}: {answer[..Math.Min(200, answer.Length)]}");
+
+        Assert.True(run.IsSuccessStatusCode || ((int)run.StatusCode == 507 && answer.Contains("is full", StringComparison.Ordinal)), $"{(int)run.StatusCode}: {answer}");
+        Assert.Equal("failing", health!.Status);
+        Assert.Contains("No space left on device", health.Store, StringComparison.Ordinal);
+        Assert.Contains("cannot be written (No space left on device)", doctor.Stdout + doctor.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", gateway.Output, StringComparison.Ordinal);
+        File.Delete(Path.Combine(_home.Root, "filler"));
+    }
+}
