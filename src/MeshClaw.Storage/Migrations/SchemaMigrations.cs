@@ -250,5 +250,10 @@ public static class SchemaMigrations
             ALTER TABLE standing_rules ADD COLUMN end_reason TEXT;
             CREATE INDEX approvals_by_time ON approvals(created_at);
             """),
+        // A channel's events (Slack envelopes and event ids) are recorded as they arrive, so a retry or a redelivery after a
+        // reconnect is handled once, across restarts.
+        new(10, "inbound channel events seen once", """
+            CREATE TABLE inbound_events (source TEXT NOT NULL, event_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (source, event_id)) WITHOUT ROWID;
+            """),
     ];
 }
