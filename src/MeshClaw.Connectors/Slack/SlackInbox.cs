@@ -23,13 +23,27 @@ public sealed partial class SlackInbox(
 {
     public const string Source = "slack";
 
+    /// <summary>Raised when an envelope has been dealt with: its id and what became of it (ignored, duplicate, refused, command, answered).</summary>
+    public event Action<string, string>? Handled;
+
     /// <summary>Handles one envelope's payload; <paramref name="envelopeId"/> guards against the same envelope twice.</summary>
     public async Task HandleAsync(string type, string envelopeId, JsonElement payload, CancellationToken cancellationToken)
+    {
+        var outcome = await DealWithAsync(type, envelopeId, payload, cancellationToken);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("Slack envelope {Envelope} ({Type}): {Outcome}", envelopeId, type, outcome);
+        }
+
+        Handled?.Invoke(envelopeId, outcome);
+    }
+
+    private async Task<string> DealWithAsync(string type, string envelopeId, JsonElement payload, CancellationToken cancellationToken)
     {
         var settings = config.Sections.Get<SlackSettings>();
         if (!settings.Connected || type != "events_api" || SlackEvent.From(payload) is not { } message || message.User == settings.BotUserId)
         {
-            return;
+            return "ignored";
         }
 
         // One event may come in two envelopes (Slack retries one it thinks was not acknowledged): both ids must be new.
@@ -42,24 +56,25 @@ public sealed partial class SlackInbox(
                 logger.LogDebug("Slack event {Event} (envelope {Envelope}) was already handled", message.EventId, envelopeId);
             }
 
-            return;
+            return "duplicate";
         }
 
         if (!settings.MayTalk(message.User))
         {
             await audit.AppendAsync(new AuditEvent("slack.refused", $"slack:{message.User}", null,
                 new { user = message.User, channel = message.Channel, eventId = message.EventId, reason = "not on the Slack allow-list; no answer" }), cancellationToken);
-            return;
+            return "refused";
         }
 
         var text = Mention().Replace(message.Text, "").Trim();
         var client = connections.Bot(settings);
         if (message.Direct && message.User == settings.Owner && await KillSwitchAsync(text.ToLowerInvariant(), message, client, cancellationToken))
         {
-            return;
+            return "command";
         }
 
         await AnswerAsync(settings, message, text, client, cancellationToken);
+        return "answered";
     }
 
     private async Task<bool> KillSwitchAsync(string word, SlackEvent message, SlackClient client, CancellationToken cancellationToken)
