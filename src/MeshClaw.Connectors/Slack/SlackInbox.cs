@@ -19,7 +19,7 @@ namespace MeshClaw.Connectors.Slack;
 /// </summary>
 public sealed partial class SlackInbox(
     ICurrentConfig config, SlackConnections connections, IInboundEvents seen, IRunStarter runs, IPauseSwitch pause,
-    IApprovalStore approvals, IAuditLog audit, TimeProvider time, ILogger<SlackInbox> logger)
+    IApprovalStore approvals, IApprovalBroker broker, SlackApprovals approvalMessages, IAuditLog audit, TimeProvider time, ILogger<SlackInbox> logger)
 {
     public const string Source = "slack";
 
@@ -41,6 +41,11 @@ public sealed partial class SlackInbox(
     private async Task<string> DealWithAsync(string type, string envelopeId, JsonElement payload, CancellationToken cancellationToken)
     {
         var settings = config.Sections.Get<SlackSettings>();
+        if (settings.Connected && type == "interactive")
+        {
+            return await ButtonAsync(settings, envelopeId, payload, cancellationToken);
+        }
+
         if (!settings.Connected || type != "events_api" || SlackEvent.From(payload) is not { } message || message.User == settings.BotUserId)
         {
             return "ignored";
@@ -126,6 +131,57 @@ public sealed partial class SlackInbox(
         }
 
         await client.UpdateAsync(reply.Channel, reply.Ts, answer, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// An Approve or Deny press on an approval message: accepted only from the owner, once, before expiry, through the
+    /// broker that answers the dashboard and the CLI (so "already answered" and "expired" are its words).
+    /// </summary>
+    private async Task<string> ButtonAsync(SlackSettings settings, string envelopeId, JsonElement payload, CancellationToken cancellationToken)
+    {
+        if (SlackClient.Str(payload, "type") != "block_actions" || !payload.TryGetProperty("actions", out var actions) || actions.ValueKind != JsonValueKind.Array
+            || actions.GetArrayLength() == 0 || SlackClient.Str(actions[0], "action_id") is not (ApprovalMessage.ApproveAction or ApprovalMessage.DenyAction) || SlackClient.Str(actions[0], "value") is not { } approvalId)
+        {
+            return "ignored";
+        }
+
+        if (!await seen.FirstSeenAsync(Source + ".envelope", envelopeId, time.GetUtcNow(), cancellationToken))
+        {
+            return "duplicate";
+        }
+
+        var user = payload.TryGetProperty("user", out var u) ? SlackClient.Str(u, "id") : null;
+        var container = payload.TryGetProperty("container", out var c) ? c : default;
+        var channel = SlackClient.Str(container, "channel_id");
+        var messageTs = SlackClient.Str(container, "message_ts");
+        if (user is null || user != settings.Owner)
+        {
+            await audit.AppendAsync(new AuditEvent("slack.approval-refused", $"slack:{user ?? "unknown"}", null,
+                new { approval = approvalId, user, reason = "only the owner may answer approvals in Slack" }), cancellationToken);
+            return "refused";
+        }
+
+        if (channel is not null && messageTs is not null)
+        {
+            approvalMessages.Remember(approvalId, new SlackMessageRef(channel, messageTs));
+        }
+
+        var answer = SlackClient.Str(actions[0], "action_id") == ApprovalMessage.ApproveAction ? ApprovalStatus.Approved : ApprovalStatus.Denied;
+        try
+        {
+            await broker.AnswerAsync(approvalId, answer, $"slack:{user}", null, cancellationToken);
+            return answer == ApprovalStatus.Approved ? "approved" : "denied";
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException)
+        {
+            // Already answered (here or in the dashboard), expired, withdrawn: the press changes nothing, and says why.
+            if (channel is not null)
+            {
+                await connections.Bot(settings).PostMessageAsync(channel, $"Not {(answer == ApprovalStatus.Approved ? "approved" : "denied")}: {ex.Message}", messageTs, null, cancellationToken);
+            }
+
+            return "not answered";
+        }
     }
 
     [GeneratedRegex(@"<@[A-Z0-9]+>")]

@@ -25,6 +25,8 @@ public sealed class SlackModule : IMeshClawModule
         services.AddSingleton<IToolSource, SlackToolSource>();
         services.AddSingleton<SlackInbox>();
         services.AddHostedService<SocketModeListener>();
+        services.AddSingleton<SlackApprovals>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlackApprovals>());
         services.AddSingleton<IDoctorCheck, SlackDoctor>();
         services.AddSingleton<IConnectorStatus, SlackStatus>();
     }

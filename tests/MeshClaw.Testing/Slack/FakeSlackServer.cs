@@ -137,6 +137,28 @@ public sealed class FakeSlackServer : IAsyncDisposable
         return envelopeId;
     }
 
+    /// <summary>A button press on a message (an <c>interactive</c> envelope with a <c>block_actions</c> payload); returns the envelope id.</summary>
+    public async Task<string> SendBlockActionAsync(string user, string actionId, string value, string channel, string messageTs, CancellationToken cancellationToken = default)
+    {
+        var envelopeId = "env-" + Guid.NewGuid().ToString("N")[..12];
+        await SendEnvelopeAsync(new JsonObject
+        {
+            ["envelope_id"] = envelopeId, ["type"] = "interactive", ["accepts_response_payload"] = false,
+            ["payload"] = new JsonObject
+            {
+                ["type"] = "block_actions", ["user"] = new JsonObject { ["id"] = user, ["username"] = user, ["team_id"] = TeamId },
+                ["api_app_id"] = "A0FAKE01", ["token"] = "verification", ["trigger_id"] = "1.2.3",
+                ["team"] = new JsonObject { ["id"] = TeamId }, ["channel"] = new JsonObject { ["id"] = channel },
+                ["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = messageTs, ["channel_id"] = channel, ["is_ephemeral"] = false },
+                ["actions"] = new JsonArray(new JsonObject
+                {
+                    ["action_id"] = actionId, ["block_id"] = "meshclaw_approval", ["value"] = value, ["type"] = "button", ["action_ts"] = NextTs(),
+                }),
+            },
+        }, cancellationToken);
+        return envelopeId;
+    }
+
     public async Task SendEnvelopeAsync(JsonObject envelope, CancellationToken cancellationToken = default)
     {
         var socket = await WaitAsync(() => _socket is { State: WebSocketState.Open } s ? s : null, TimeSpan.FromSeconds(20), "an open Socket Mode connection");
@@ -318,7 +340,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
                 var thread = a["thread_ts"]?.GetValue<string>();
                 lock (_gate)
                 {
-                    _messages.Add(new SlackPosted(Arg("channel"), ts, BotUserId, Arg("text"), thread));
+                    _messages.Add(new SlackPosted(Arg("channel"), ts, BotUserId, Arg("text"), thread) { Blocks = a["blocks"]?.ToJsonString(JsonResponse.WireOptions) });
                 }
 
                 return new JsonObject { ["ok"] = true, ["channel"] = Arg("channel"), ["ts"] = ts, ["message"] = new JsonObject { ["text"] = Arg("text"), ["user"] = BotUserId, ["ts"] = ts } };
@@ -333,7 +355,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
                         return Error("message_not_found");
                     }
 
-                    _messages[i] = method == "chat.update" ? _messages[i] with { Text = Arg("text") } : _messages[i] with { Deleted = true };
+                    _messages[i] = method == "chat.update" ? _messages[i] with { Text = Arg("text"), Blocks = a["blocks"]?.ToJsonString(JsonResponse.WireOptions) } : _messages[i] with { Deleted = true };
                 }
 
                 return new JsonObject { ["ok"] = true, ["channel"] = Arg("channel"), ["ts"] = Arg("ts") };

@@ -4,4 +4,7 @@ namespace MeshClaw.Testing.Slack;
 public sealed record SlackPosted(string Channel, string Ts, string? User, string Text, string? ThreadTs)
 {
     public bool Deleted { get; init; }
+
+    /// <summary>The Block Kit blocks as sent (JSON), if any.</summary>
+    public string? Blocks { get; init; }
 }
