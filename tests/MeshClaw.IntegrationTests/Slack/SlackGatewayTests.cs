@@ -132,4 +132,25 @@ public sealed class SlackGatewayTests : IAsyncLifetime
         Assert.Single(await RunsAsync());
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM inbound_events WHERE event_id = 'Ev0TWICE'"));
     }
+
+    [Fact]
+    public async Task ApprovalButton_PressedBySomeoneElse_IsRefused_AndTheOwnersPressLetsTheHeldCallThrough()
+    {
+        _model.For("scripted-assistant")
+            .Reply(ScriptedReply.ToolCall("slack_post", """{"channel":"C0GENERAL","text":"release notes are out"}"""))
+            .Reply(ScriptedReply.Text("posted"));
+        await _slack.SendMessageEventAsync(Owner, "C0RANDOM", "<@UBOT0001> post the release notes to C0GENERAL", mention: true);
+        var request = await _slack.WaitAsync(() => _slack.Messages.FirstOrDefault(m => m.Channel == Dm && m.Blocks?.Contains("meshclaw_approve", StringComparison.Ordinal) == true), Timeout);
+        using var client = _gateway.AuthorizedClient();
+        var approval = (await client.GetFromJsonAsync<List<Approval>>(new Uri("api/approvals", UriKind.Relative), ApiJson.Options))!.Single();
+
+        await _slack.SendBlockActionAsync("U0STRANGE", "meshclaw_approve", approval.Id, Dm, request.Ts);
+        await Eventually.GetAsync(async () => await CountAsync("SELECT COUNT(*) FROM audit WHERE kind = 'slack.approval-refused'") > 0 ? "audited" : null, Timeout, "the refused press in the audit log");
+        Assert.DoesNotContain(_slack.Calls, c => c.Method == "chat.postMessage" && c.Arg("channel") == "C0GENERAL");
+
+        await _slack.SendBlockActionAsync(Owner, "meshclaw_approve", approval.Id, Dm, request.Ts);
+
+        await _slack.WaitAsync(() => _slack.Messages.FirstOrDefault(m => m.Channel == "C0GENERAL" && m.Text == "release notes are out"), Timeout);
+        await _slack.WaitAsync(() => _slack.Messages.FirstOrDefault(m => m.Ts == request.Ts && m.Text.StartsWith($"Approved by slack:{Owner}", StringComparison.Ordinal)), Timeout);
+    }
 }
