@@ -57,6 +57,7 @@ public static class SqliteStorage
         services.AddSingleton<ITriageStore, SqliteTriageStore>();
         services.AddSingleton<ISessionStore, SqliteSessionStore>();
         services.AddSingleton<IInboundEvents, SqliteInboundEvents>();
+        services.AddSingleton<IOutbox, SqliteOutbox>();
         services.AddSingleton<IStoreInitializer, SqliteInitializer>();
         return builder;
     }

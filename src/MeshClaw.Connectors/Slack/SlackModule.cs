@@ -27,6 +27,7 @@ public sealed class SlackModule : IMeshClawModule
         services.AddHostedService<SocketModeListener>();
         services.AddSingleton<SlackApprovals>();
         services.AddHostedService(sp => sp.GetRequiredService<SlackApprovals>());
+        services.AddHostedService<SlackOutboxDelivery>();
         services.AddSingleton<IDoctorCheck, SlackDoctor>();
         services.AddSingleton<IConnectorStatus, SlackStatus>();
     }

@@ -252,8 +252,12 @@ public static class SchemaMigrations
             """),
         // A channel's events (Slack envelopes and event ids) are recorded as they arrive, so a retry or a redelivery after a
         // reconnect is handled once, across restarts.
-        new(10, "inbound channel events seen once", """
+        // The outbox: one row per notification (its key makes a second enqueue a no-op), one row per delivery to a channel.
+        new(10, "inbound channel events seen once, the outbox", """
             CREATE TABLE inbound_events (source TEXT NOT NULL, event_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (source, event_id)) WITHOUT ROWID;
+            CREATE TABLE outbox (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL);
+            CREATE TABLE outbox_deliveries (outbox_id INTEGER NOT NULL REFERENCES outbox(id), channel TEXT NOT NULL, reference TEXT NOT NULL,
+                at INTEGER NOT NULL, PRIMARY KEY (outbox_id, channel)) WITHOUT ROWID;
             """),
     ];
 }
