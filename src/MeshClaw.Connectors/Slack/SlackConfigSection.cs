@@ -9,7 +9,7 @@ public sealed class SlackConfigSection() : ConfigSection<SlackSettings>("slack")
     public override SlackSettings Read(JsonElement section, ConfigReader at)
     {
         at.Expect(section, JsonValueKind.Object, "slack");
-        at.OnlyKnown(section, "slack", "apiBaseUrl", "botTokenSecret", "appTokenSecret", "owner", "ownerChannel", "botUserId", "team", "allowedUsers", "agent", "socketMode");
+        at.OnlyKnown(section, "slack", "apiBaseUrl", "botTokenSecret", "appTokenSecret", "signingSecret", "owner", "ownerChannel", "botUserId", "team", "allowedUsers", "agent", "socketMode");
         var defaults = new SlackSettings();
         var baseUrl = defaults.ApiBaseUrl;
         if (at.Text(section, "apiBaseUrl", "slack.apiBaseUrl") is { } text)
@@ -27,6 +27,7 @@ public sealed class SlackConfigSection() : ConfigSection<SlackSettings>("slack")
             ApiBaseUrl = baseUrl,
             BotTokenSecret = at.Text(section, "botTokenSecret", "slack.botTokenSecret") ?? defaults.BotTokenSecret,
             AppTokenSecret = at.Text(section, "appTokenSecret", "slack.appTokenSecret") ?? defaults.AppTokenSecret,
+            SigningSecret = at.Text(section, "signingSecret", "slack.signingSecret") ?? defaults.SigningSecret,
             Owner = UserId(at, section, "owner"),
             OwnerChannel = UserId(at, section, "ownerChannel"),
             BotUserId = UserId(at, section, "botUserId"),

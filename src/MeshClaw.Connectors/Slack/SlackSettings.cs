@@ -14,6 +14,9 @@ public sealed record SlackSettings
     /// <summary>The secret holding the app-level token (xapp-) Socket Mode connects with.</summary>
     public string AppTokenSecret { get; init; } = "SLACK_APP_TOKEN";
 
+    /// <summary>The secret holding the app's signing secret, for the Events API (<c>/slack/events</c>, <c>/slack/interactive</c>).</summary>
+    public string SigningSecret { get; init; } = "SLACK_SIGNING_SECRET";
+
     /// <summary>The Slack user id of the person who connected MeshClaw; null while Slack is not connected.</summary>
     public string? Owner { get; init; }
 

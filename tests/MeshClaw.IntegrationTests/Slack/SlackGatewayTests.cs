@@ -19,6 +19,7 @@ namespace MeshClaw.IntegrationTests.Slack;
 public sealed class SlackGatewayTests : IAsyncLifetime
 {
     private const string Owner = "U0OWNER1";
+    private const string SigningSecret = "fake-signing-secret-0123456789";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly TestHome _home = new();
     private ScriptedModelServer _model = null!;
@@ -40,6 +41,7 @@ public sealed class SlackGatewayTests : IAsyncLifetime
         var secrets = new FileSecretStore(_home.Root);
         secrets.Set("SLACK_BOT_TOKEN", FakeSlackServer.BotToken);
         secrets.Set("SLACK_APP_TOKEN", FakeSlackServer.AppToken);
+        secrets.Set("SLACK_SIGNING_SECRET", SigningSecret);
         _gateway = await GatewayProcess.StartAsync(_home.Root);
         await _slack.WaitAsync(() => _slack.Connections >= 1 ? "connected" : null, Timeout);
     }
@@ -152,5 +154,51 @@ public sealed class SlackGatewayTests : IAsyncLifetime
 
         await _slack.WaitAsync(() => _slack.Messages.FirstOrDefault(m => m.Channel == "C0GENERAL" && m.Text == "release notes are out"), Timeout);
         await _slack.WaitAsync(() => _slack.Messages.FirstOrDefault(m => m.Ts == request.Ts && m.Text.StartsWith($"Approved by slack:{Owner}", StringComparison.Ordinal)), Timeout);
+    }
+
+    private async Task<HttpResponseMessage> PostSignedAsync(string path, string body, string contentType, DateTimeOffset at, string secret = SigningSecret)
+    {
+        using var client = new HttpClient { BaseAddress = _gateway.BaseUrl };
+        var timestamp = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, contentType) };
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        request.Headers.Add("X-Slack-Signature", MeshClaw.Connectors.Slack.SlackSignature.Sign(secret, timestamp, System.Text.Encoding.UTF8.GetBytes(body)));
+        return await client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task EventsApi_AnswersUrlVerification_AndRefusesForgedAndReplayedRequests()
+    {
+        const string challenge = """{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}""";
+
+        using var verified = await PostSignedAsync("slack/events", challenge, "application/json", DateTimeOffset.UtcNow);
+        using var forged = await PostSignedAsync("slack/events", challenge, "application/json", DateTimeOffset.UtcNow, secret: "guessed");
+        using var replayed = await PostSignedAsync("slack/events", challenge, "application/json", DateTimeOffset.UtcNow.AddMinutes(-6));
+        using var plain = new HttpClient { BaseAddress = _gateway.BaseUrl };
+        using var unsigned = await plain.PostAsync(new Uri("slack/events", UriKind.Relative), new StringContent(challenge));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, verified.StatusCode);
+        Assert.Contains("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", await verified.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, replayed.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, unsigned.StatusCode);
+    }
+
+    [Fact]
+    public async Task EventsApi_SignedDmFromTheOwner_IsAnswered_AndTheSameRequestReplayedIsHandledOnce()
+    {
+        _model.For("scripted-assistant").ReplyAlways(ScriptedReply.Text("answered over HTTP"));
+        var ts = _slack.Seed(Dm, Owner, "hello over http");
+        var body = $$$"""{"type":"event_callback","event_id":"Ev0HTTP1","team_id":"T0FAKE01","event":{"type":"message","channel_type":"im","user":"{{{Owner}}}","text":"hello over http","ts":"{{{ts}}}","channel":"{{{Dm}}}"}}""";
+        var at = DateTimeOffset.UtcNow;
+
+        using var first = await PostSignedAsync("slack/events", body, "application/json", at);
+        using var again = await PostSignedAsync("slack/events", body, "application/json", at);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, again.StatusCode);
+        await _slack.WaitAsync(() => _slack.Messages.FirstOrDefault(m => m.ThreadTs == ts && m.Text == "answered over HTTP"), Timeout);
+        await Eventually.GetAsync(async () => await CountAsync("SELECT COUNT(*) FROM inbound_events WHERE event_id LIKE 'http:%'") == 1 ? "one" : null, Timeout, "the request recorded once");
+        Assert.Single(await RunsAsync());
     }
 }
