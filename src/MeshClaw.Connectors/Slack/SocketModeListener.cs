@@ -19,6 +19,7 @@ public sealed class SocketModeListener(ICurrentConfig config, SlackConnections c
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan NotConnectedLook = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<Task, byte> _handling = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,7 +30,17 @@ public sealed class SocketModeListener(ICurrentConfig config, SlackConnections c
             var settings = config.Sections.Get<SlackSettings>();
             if (!settings.Connected || !settings.SocketMode)
             {
-                return;
+                // `connect slack` on a running gateway is seen here, without a restart.
+                try
+                {
+                    await Task.Delay(NotConnectedLook, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                continue;
             }
 
             try
