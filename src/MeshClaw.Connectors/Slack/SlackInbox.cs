@@ -120,7 +120,9 @@ public sealed partial class SlackInbox(
                 $"Answer the Slack user {message.User}, who wrote to you in {where} (the message is below).",
                 new RunTrigger(RunTriggerKind.Event, $"slack.message from {message.User} in {message.Channel}"),
                 $"slack:{message.Channel}:{message.ReplyThread}",
-                new TriggerContent($"slack:{message.Channel}", string.IsNullOrEmpty(text) ? "(empty message)" : text)), cancellationToken);
+                new TriggerContent($"slack:{message.Channel}", string.IsNullOrEmpty(text) ? "(empty message)" : text),
+                // Streamed only into the owner's own DM, like the owner's terminal; elsewhere only the finished (whole-text redacted) answer is posted.
+                message.Direct && message.User == settings.Owner ? new StreamedReply(client, reply, time) : null), cancellationToken);
             answer = run.Status == RunStatus.Succeeded && !string.IsNullOrWhiteSpace(run.Answer)
                 ? run.Answer
                 : $"(the run {run.Id} ended {run.Status.ToString().ToLowerInvariant()}{(run.StatusReason is null ? "" : $": {run.StatusReason}")})";

@@ -13,8 +13,11 @@ public interface IRunStarter
     Task<RunRecord> RunAsync(ChannelRun run, CancellationToken cancellationToken);
 }
 
-/// <summary>A run a channel asks for: the agent, the message, the channel's session (a thread) and its untrusted content.</summary>
-public sealed record ChannelRun(string Agent, string Message, RunTrigger Trigger, string? Session, TriggerContent? Content);
+/// <summary>
+/// A run a channel asks for: the agent, the message, the channel's session (a thread) and its untrusted content; with an
+/// <paramref name="Observer"/>, the answer is streamed to it as it comes (redacted as the CLI's stream is).
+/// </summary>
+public sealed record ChannelRun(string Agent, string Message, RunTrigger Trigger, string? Session, TriggerContent? Content, Loop.IRunObserver? Observer = null);
 
 /// <summary>Why a channel's run did not start, in the words the channel can pass on.</summary>
 public sealed class RunNotStartedException(string message) : Exception(message);

@@ -11,7 +11,11 @@ public sealed class ChannelRunStarter(RunCoordinator coordinator) : IRunStarter
         Core.Loop.AgentRunRequest request;
         try
         {
-            request = await coordinator.PrepareAsync(run.Agent, run.Message, new RunOrigin(run.Trigger, Interactive: false), run.Session, false, run.Content, cancellationToken);
+            request = await coordinator.PrepareAsync(run.Agent, run.Message, new RunOrigin(run.Trigger, Interactive: false), run.Session, run.Observer is not null, run.Content, cancellationToken);
+            if (run.Observer is not null)
+            {
+                request = request with { Observer = run.Observer };
+            }
         }
         catch (RunStartException ex)
         {

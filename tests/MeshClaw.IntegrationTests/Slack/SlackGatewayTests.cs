@@ -79,7 +79,9 @@ public sealed class SlackGatewayTests : IAsyncLifetime
         Assert.Contains(envelope, _slack.Acks);
         // One message, edited from "working on it" to the answer: the thread does not fill up.
         Assert.Single(_slack.Messages, m => m.ThreadTs == question.Ts);
-        Assert.Contains(_slack.Calls, c => c.Method == "chat.update" && c.Arg("ts") == answer.Ts);
+        // Streamed into the owner's DM: the first text at once, then the whole answer.
+        Assert.True(_slack.Calls.Count(c => c.Method == "chat.update" && c.Arg("ts") == answer.Ts) >= 2, "the answer was not streamed by editing the message");
+        Assert.Contains(_slack.Calls, c => c.Method == "chat.update" && c.Arg("ts") == answer.Ts && c.Arg("text")!.EndsWith(" …", StringComparison.Ordinal));
         var run = await Eventually.GetAsync(async () => (await RunsAsync()).FirstOrDefault(r => r.Agent == "assistant" && r.Status == RunStatus.Succeeded), Timeout, "the assistant's run");
         Assert.Equal($"slack:{Dm}:{question.Ts}", run.Session);
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM runs WHERE agent = 'assistant' AND taint LIKE '%slack%'"));
