@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace MeshClaw.Connectors.Slack;
 
 /// <summary>
-/// What MeshClaw does with an envelope from Slack (Socket Mode or, later, the Events API): handles each event once,
+/// What MeshClaw does with an envelope from Slack (Socket Mode or the Events API): handles each event once,
 /// answers only allow-listed people (anyone else is audited and gets no answer), takes the owner's <c>pause</c>,
 /// <c>resume</c> and <c>status</c> in the DM as the kill switch, and otherwise runs the assistant agent with the Slack
 /// text as untrusted trigger content, answering in the thread by editing one message.
@@ -26,7 +26,7 @@ public sealed partial class SlackInbox(
     /// <summary>Raised when an envelope has been dealt with: its id and what became of it (ignored, duplicate, refused, command, answered).</summary>
     public event Action<string, string>? Handled;
 
-    /// <summary>Handles one envelope's payload; <paramref name="envelopeId"/> guards against the same envelope twice.</summary>
+    /// <summary>Handles one envelope's payload; events are handled once by event id, button presses by <paramref name="envelopeId"/>.</summary>
     public async Task HandleAsync(string type, string envelopeId, JsonElement payload, CancellationToken cancellationToken)
     {
         var outcome = await DealWithAsync(type, envelopeId, payload, cancellationToken);
@@ -51,10 +51,10 @@ public sealed partial class SlackInbox(
             return "ignored";
         }
 
-        // One event may come in two envelopes (Slack retries one it thinks was not acknowledged): both ids must be new.
+        // One event may come in two envelopes (Slack retries one it thinks was not acknowledged, a request is replayed):
+        // the event id is the one key, taken atomically, so two deliveries racing each other still make one answer.
         var now = time.GetUtcNow();
-        if (!await seen.FirstSeenAsync(Source + ".envelope", envelopeId, now, cancellationToken)
-            | !await seen.FirstSeenAsync(Source + ".event", message.EventId, now, cancellationToken))
+        if (!await seen.FirstSeenAsync(Source + ".event", message.EventId, now, cancellationToken))
         {
             if (logger.IsEnabled(LogLevel.Debug))
             {

@@ -251,7 +251,7 @@ public static class SchemaMigrations
             CREATE INDEX approvals_by_time ON approvals(created_at);
             """),
         // A channel's events (Slack envelopes and event ids) are recorded as they arrive, so a retry or a redelivery after a
-        // reconnect is handled once, across restarts.
+        // reconnect is handled once (by event id; a button press by its envelope), across restarts.
         // The outbox: one row per notification (its key makes a second enqueue a no-op), one row per delivery to a channel.
         new(10, "inbound channel events seen once, the outbox", """
             CREATE TABLE inbound_events (source TEXT NOT NULL, event_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (source, event_id)) WITHOUT ROWID;

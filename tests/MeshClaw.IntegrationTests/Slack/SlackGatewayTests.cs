@@ -200,7 +200,7 @@ public sealed class SlackGatewayTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.OK, again.StatusCode);
         await _slack.WaitAsync(() => _slack.Messages.FirstOrDefault(m => m.ThreadTs == ts && m.Text == "answered over HTTP"), Timeout);
-        await Eventually.GetAsync(async () => await CountAsync("SELECT COUNT(*) FROM inbound_events WHERE event_id LIKE 'http:%'") == 1 ? "one" : null, Timeout, "the request recorded once");
+        await Eventually.GetAsync(async () => await CountAsync("SELECT COUNT(*) FROM inbound_events WHERE event_id = 'Ev0HTTP1'") == 1 ? "one" : null, Timeout, "the event recorded once");
         Assert.Single(await RunsAsync());
     }
 }
