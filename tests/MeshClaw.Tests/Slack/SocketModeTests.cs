@@ -144,4 +144,19 @@ public sealed class SocketModeTests : IAsyncLifetime
         Assert.Equal(["command"], await OutcomesAsync(envelope, 1));
         Assert.Contains(envelope, _slack.Acks);
     }
+
+    [Fact]
+    public async Task OneEventInTwoEnvelopes_HandledAtTheSameTime_IsAnsweredOnce()
+    {
+        var payload = System.Text.Json.JsonDocument.Parse($$$"""
+            {"type":"event_callback","event_id":"Ev0RACE","event":{"type":"message","channel_type":"im","user":"{{{Owner}}}","text":"status","ts":"1.1","channel":"{{{Dm}}}"}}
+            """).RootElement;
+        var inbox = _meshClaw.Get<SlackInbox>();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => inbox.HandleAsync("events_api", $"env-race-{i}", payload, CancellationToken.None))));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => OutcomesAsync($"env-race-{i}", 1)));
+        Assert.Single(outcomes, o => o.Single() == "command");
+        Assert.Single(await PostsAsync(Dm, 1));
+    }
 }
