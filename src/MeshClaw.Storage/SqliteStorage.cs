@@ -1,6 +1,7 @@
 using MeshClaw.Core.Approvals;
 using MeshClaw.Core.Audit;
 using MeshClaw.Core.Budgets;
+using MeshClaw.Core.Channels;
 using MeshClaw.Core.Composition;
 using MeshClaw.Core.Insights;
 using MeshClaw.Core.Journal;
@@ -13,6 +14,7 @@ using MeshClaw.Core.Triage;
 using MeshClaw.Core.Usage;
 using MeshClaw.Storage.Approvals;
 using MeshClaw.Storage.Audit;
+using MeshClaw.Storage.Channels;
 using MeshClaw.Storage.Insights;
 using MeshClaw.Storage.Journal;
 using MeshClaw.Storage.Memory;
@@ -54,6 +56,8 @@ public static class SqliteStorage
         services.AddSingleton<IOutcomes, SqliteOutcomes>();
         services.AddSingleton<ITriageStore, SqliteTriageStore>();
         services.AddSingleton<ISessionStore, SqliteSessionStore>();
+        services.AddSingleton<IInboundEvents, SqliteInboundEvents>();
+        services.AddSingleton<IOutbox, SqliteOutbox>();
         services.AddSingleton<IStoreInitializer, SqliteInitializer>();
         return builder;
     }

@@ -19,6 +19,8 @@ public sealed record AgentDefinition
     public IReadOnlyList<string> Subagents { get; init; } = [];
     /// <summary>Mail folders the agent may touch; empty means every folder.</summary>
     public IReadOnlyList<string> MailFolders { get; init; } = [];
+    /// <summary>Slack conversations (ids) the agent may post in besides the owner's DM; empty: any, each asked for.</summary>
+    public IReadOnlyList<string> SlackChannels { get; init; } = [];
     /// <summary>Set for MeshClaw's built-in agents (<c>inbox</c>): their runs follow a built-in procedure, under the same gate.</summary>
     public string? Builtin { get; init; }
     /// <summary><c>mode: suggest</c> puts every run of the agent in suggest mode: each change is a proposal the user approves.</summary>

@@ -13,7 +13,7 @@ namespace MeshClaw.Core.Agents;
 public static partial class AgentFileParser
 {
     private static readonly HashSet<string> KnownFields =
-        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget", "quiet_hours", "subagents", "mail_folders", "builtin", "mode"];
+        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget", "quiet_hours", "subagents", "mail_folders", "slack_channels", "builtin", "mode"];
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex AgentName();
@@ -88,6 +88,7 @@ public static partial class AgentFileParser
             QuietHours = ReadQuietHours(root, reader),
             Subagents = reader.StringList(root, "subagents"),
             MailFolders = reader.StringList(root, "mail_folders"),
+            SlackChannels = reader.StringList(root, "slack_channels"),
             Builtin = reader.OptionalString(root, "builtin"),
             Mode = ReadMode(root, reader),
             Instructions = body,

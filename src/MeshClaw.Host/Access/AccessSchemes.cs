@@ -11,4 +11,7 @@ public static class AccessSchemes
 
     /// <summary>The dashboard: a server-side session behind an HttpOnly, SameSite=Strict cookie.</summary>
     public const string Dashboard = "dashboard";
+
+    /// <summary>Slack's Events API: a request signed with the app's signing secret (v0), timestamp within five minutes.</summary>
+    public const string Slack = "slack";
 }

@@ -32,6 +32,7 @@ public static class AccessServices
         services.AddSingleton<SignInCodes>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, AccessTokenHandler>(AccessSchemes.Api, _ => { })
+            .AddScheme<AuthenticationSchemeOptions, SlackSignatureHandler>(AccessSchemes.Slack, _ => { })
             .AddCookie(AccessSchemes.Dashboard, o =>
             {
                 o.Cookie.Name = SessionCookie;
@@ -61,6 +62,7 @@ public static class AccessServices
         services.AddAuthorizationBuilder()
             .AddPolicy(AccessSchemes.Api, p => p.AddAuthenticationSchemes(AccessSchemes.Api).RequireAuthenticatedUser().RequireClaim(MeshClawClaims.Channel, AccessSchemes.Api))
             .AddPolicy(AccessSchemes.Dashboard, p => p.AddAuthenticationSchemes(AccessSchemes.Dashboard).RequireAuthenticatedUser().RequireClaim(MeshClawClaims.Channel, AccessSchemes.Dashboard))
+            .AddPolicy(AccessSchemes.Slack, p => p.AddAuthenticationSchemes(AccessSchemes.Slack).RequireAuthenticatedUser().RequireClaim(MeshClawClaims.Channel, AccessSchemes.Slack))
             // A route that forgot its policy is closed, not open.
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(AccessSchemes.Api).RequireAuthenticatedUser().Build());
         services.AddAntiforgery(o =>

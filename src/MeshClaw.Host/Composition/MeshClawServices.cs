@@ -66,6 +66,7 @@ public static class MeshClawServices
         services.AddSingleton<ToolCatalogProvider>();
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<ISubagentRunner>(sp => sp.GetRequiredService<RunCoordinator>());
+        services.AddSingleton<IRunStarter, ChannelRunStarter>();
         services.AddSingleton<UndoService>();
         services.AddSingleton<JournalReconciler>();
         services.AddSingleton<PostureDoctor>();

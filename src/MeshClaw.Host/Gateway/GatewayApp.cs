@@ -81,6 +81,7 @@ public static class GatewayApp
         api.MapEventEndpoints();
         api.MapSignInLinkEndpoints();
         app.MapOpenApi().RequireAuthorization(AccessSchemes.Api);
+        app.MapGroup("/slack").RequireAuthorization(AccessSchemes.Slack).MapSlackEndpoints();
 
         var pages = app.MapGroup("").RequireAuthorization(AccessSchemes.Dashboard).AddEndpointFilter<AntiforgeryCheck>();
         pages.MapLogout();

@@ -2,6 +2,7 @@ using MeshClaw.Connectors.Email;
 using MeshClaw.Connectors.Files;
 using MeshClaw.Connectors.Memory;
 using MeshClaw.Connectors.Shell;
+using MeshClaw.Connectors.Slack;
 using MeshClaw.Connectors.Web;
 using MeshClaw.Core.Configuration;
 using MeshClaw.Core.Modules;
@@ -18,6 +19,7 @@ public static class MeshClawModules
         new WebModule(),
         new MemoryModule(),
         new EmailModule(),
+        new SlackModule(),
     ];
 
     /// <summary>Every module's config.json sections.</summary>

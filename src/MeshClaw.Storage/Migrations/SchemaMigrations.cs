@@ -277,6 +277,14 @@ public static class SchemaMigrations
             );
             CREATE INDEX mail_corrections_by_sender ON mail_corrections(account, sender, at DESC);
             CREATE INDEX mail_corrections_by_list ON mail_corrections(account, list_id, at DESC) WHERE list_id IS NOT NULL;
+        // A channel's events (Slack envelopes and event ids) are recorded as they arrive, so a retry or a redelivery after a
+        // reconnect is handled once (by event id; a button press by its envelope), across restarts.
+        // The outbox: one row per notification (its key makes a second enqueue a no-op), one row per delivery to a channel.
+        new(11, "inbound channel events seen once, the outbox", """
+            CREATE TABLE inbound_events (source TEXT NOT NULL, event_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (source, event_id)) WITHOUT ROWID;
+            CREATE TABLE outbox (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL);
+            CREATE TABLE outbox_deliveries (outbox_id INTEGER NOT NULL REFERENCES outbox(id), channel TEXT NOT NULL, reference TEXT NOT NULL,
+                at INTEGER NOT NULL, PRIMARY KEY (outbox_id, channel)) WITHOUT ROWID;
             """),
     ];
 }

@@ -45,6 +45,7 @@ public sealed class EndpointAccessTests : IAsyncLifetime
             var path = endpoint.RoutePattern.RawText ?? "";
             var expected = path.StartsWith("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/openapi", StringComparison.OrdinalIgnoreCase)
                 ? AccessSchemes.Api
+                : path.StartsWith("/slack/", StringComparison.OrdinalIgnoreCase) ? AccessSchemes.Slack
                 : AccessSchemes.Dashboard;
             Assert.True(policy == expected, $"{route} is behind '{policy}', not '{expected}'");
         }

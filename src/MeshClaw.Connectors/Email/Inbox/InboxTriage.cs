@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeshClaw.Connectors.Email.Tools;
 using MeshClaw.Connectors.Email.Triage;
+using MeshClaw.Core.Channels;
 using MeshClaw.Core.Insights;
 using MeshClaw.Core.Lifecycle;
 using MeshClaw.Core.Loop;
@@ -16,7 +17,7 @@ namespace MeshClaw.Connectors.Email.Inbox;
 /// tools like any agent, so its grants, mail folders, the gate and the audit log apply to it. Each decision is
 /// recorded with its reason; the digest is the answer. Nothing is ever sent.
 /// </summary>
-public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunProcedure
+public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes, IOutbox outbox) : IRunProcedure
 {
     public const string ProcedureName = "inbox";
     private const int BatchSize = 20;
@@ -56,6 +57,8 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes) : IRunPr
         {
             // A run that found nothing new keeps the last digest in place.
             await store.AddDigestAsync(run.Id.Value, run.Agent.Name, run.Redactor.Redact(answer), run.Time.GetUtcNow(), CancellationToken.None);
+            // The digest is also told to the user wherever they are (the dashboard's notifications, Slack when connected), once per run.
+            await outbox.EnqueueAsync($"digest:{run.Id.Value}", "inbox.digest", run.Redactor.Redact(answer), run.Time.GetUtcNow(), CancellationToken.None);
         }
 
         if (report.Unfinished.Count > 0)

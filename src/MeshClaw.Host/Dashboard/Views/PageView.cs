@@ -33,7 +33,7 @@ public sealed record LoginView(string? Error) : PageView("Sign in", null);
 public sealed record MessageView(string Title, string? Csrf, string Message) : PageView(Title, Csrf);
 
 public sealed record HomeView(string? Csrf, Overnight Overnight, IReadOnlyList<Approval> Pending, IReadOnlyList<RunRecord> Recent, IReadOnlyList<Outcome> Outcomes, string? ConfigRefused = null,
-    IReadOnlyList<RunRecord>? Blocked = null)
+    IReadOnlyList<RunRecord>? Blocked = null, IReadOnlyList<MeshClaw.Core.Channels.Notification>? Notifications = null)
     : PageView("Home", Csrf, ConfigRefused is null ? null : $"The last edit of config.json was refused, so MeshClaw keeps the configuration it had before: {ConfigRefused}");
 
 /// <summary>The chat page: the agents to pick from, the one asked for, and this page's chat session.</summary>
