@@ -277,6 +277,7 @@ public static class SchemaMigrations
             );
             CREATE INDEX mail_corrections_by_sender ON mail_corrections(account, sender, at DESC);
             CREATE INDEX mail_corrections_by_list ON mail_corrections(account, list_id, at DESC) WHERE list_id IS NOT NULL;
+            """),
         // A channel's events (Slack envelopes and event ids) are recorded as they arrive, so a retry or a redelivery after a
         // reconnect is handled once (by event id; a button press by its envelope), across restarts.
         // The outbox: one row per notification (its key makes a second enqueue a no-op), one row per delivery to a channel.
