@@ -105,9 +105,9 @@ public sealed class MailFaultTests(ITestOutputHelper output) : IAsyncLifetime
         var urgent = MailFixtures.Plain("Ops <ops@corp.example>", "Prod is down", "The site is down, please look now.");
         var boss = MailFixtures.NeedsReply();
         await _dave.AppendAsync("INBOX", urgent, boss);
+        // "Prod is down" is an alert, settled (urgent, flagged) without the model: the model sees only the boss.
         _models.For("scripted-main").Reply(ScriptedReply.Text(JsonSerializer.Serialize(new object[]
         {
-            new { id = urgent.MessageId, category = "urgent", reason = "production outage" },
             new { id = boss.MessageId, category = "needs-reply", reason = "a question from the boss", reply = "I will send them on Thursday." },
         })));
         await using var gateway = await StartAsync();
@@ -269,7 +269,7 @@ public sealed class MailFaultTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
         var drafts = await _dave.ContentsAsync("Drafts");
         Assert.Equal(appended.MessageId, Assert.Single(drafts).MessageId);
-        Assert.Contains("already waits in Drafts", Assert.Single(await gateway.Get<IActionJournal>().ForRunAsync(run.Id, default), e => e.Tool == "email_draft_reply").Result, StringComparison.Ordinal);
+        Assert.Contains("already waits in Drafts", Assert.Single(await gateway.Get<IActionJournal>().ForRunAsync(run.Id, default), e => e.Tool == "email_draft_batch").Result, StringComparison.Ordinal);
 
         var undo = await gateway.Get<UndoService>().UndoRunAsync("run_killed", "user:test", default);
 

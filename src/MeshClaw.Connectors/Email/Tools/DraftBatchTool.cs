@@ -36,6 +36,7 @@ public sealed class DraftBatchTool(EmailSettings settings, MailConnections conne
         var folder = Folder(arguments, context);
         var existing = await ExistingDraftsFolderAsync(mailbox, cancellationToken);
         var saved = new List<(string Original, string Draft)>();
+        var waiting = new List<string>();
         var missing = new List<string>();
         string? failure = null;
         foreach (var (id, body) in Drafts(arguments))
@@ -43,14 +44,25 @@ public sealed class DraftBatchTool(EmailSettings settings, MailConnections conne
             var draftId = DraftId(context, id);
             try
             {
-                if (existing is null || !await mailbox.ContainsAsync(existing, draftId, cancellationToken))
+                if (existing is not null && await mailbox.ContainsAsync(existing, draftId, cancellationToken))
                 {
-                    var original = await mailbox.ReadAsync(folder, id, cancellationToken);
-                    var draft = DraftReplyTool.Reply(original, mailbox.Account.FromAddress, body, context.Time.GetUtcNow());
-                    draft.MessageId = draftId;
-                    existing = await mailbox.AppendDraftAsync(draft, cancellationToken);
+                    saved.Add((id, draftId));
+                    continue;
                 }
 
+                var original = await mailbox.ReadAsync(folder, id, cancellationToken);
+                if (existing is not null && !string.IsNullOrEmpty(original.MessageId)
+                    && (await mailbox.FindByHeaderAsync(existing, "In-Reply-To", original.MessageId, DraftReplyTool.MarkHeader, cancellationToken)).Any(d => d.Mark is not null))
+                {
+                    // A draft MeshClaw saved before (a run killed before it could record it) still waits: not a second one.
+                    waiting.Add(id);
+                    continue;
+                }
+
+                var draft = DraftReplyTool.Reply(original, mailbox.Account.FromAddress, body, context.Time.GetUtcNow());
+                draft.MessageId = draftId;
+                draft.Headers.Add(DraftReplyTool.MarkHeader, context.Action?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
+                existing = await mailbox.AppendDraftAsync(draft, cancellationToken);
                 saved.Add((id, draftId));
             }
             catch (MailNotFoundException)
@@ -66,11 +78,12 @@ public sealed class DraftBatchTool(EmailSettings settings, MailConnections conne
         }
 
         var text = $"saved {saved.Count} draft repl{(saved.Count == 1 ? "y" : "ies")} in {existing ?? "Drafts"}; none was sent"
+            + (waiting.Count > 0 ? $"; a draft already waits in {existing} for {waiting.Count} of them (no second one saved)" : "")
             + (missing.Count > 0 ? $"; {missing.Count} original(s) no longer found: {string.Join(", ", missing.Take(20))}" : "")
             + (failure is null ? "" : $"; stopped early: {failure}");
         return new ToolResult(text, IsError: failure is not null && saved.Count == 0)
         {
-            Data = JsonSerializer.SerializeToElement(saved.Select(s => s.Original).ToList(), MailData.Json),
+            Data = JsonSerializer.SerializeToElement(saved.Select(s => s.Original).Concat(waiting).ToList(), MailData.Json),
             Inverse = saved.Count == 0 || existing is null ? null : new ToolInverse("email_file_batch", JsonSerializer.SerializeToElement(new
             {
                 account = mailbox.Account.Name, moves = saved.Select(s => new { id = s.Draft, folder = existing, to = mailbox.Account.QuarantineFolder }),
