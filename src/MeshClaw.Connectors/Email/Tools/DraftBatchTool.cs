@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using MailKit;
 using MeshClaw.Core.Tools;
 
 namespace MeshClaw.Connectors.Email.Tools;
@@ -34,7 +33,7 @@ public sealed class DraftBatchTool(EmailSettings settings, MailConnections conne
     {
         var mailbox = MailboxFor(arguments);
         var folder = Folder(arguments, context);
-        var existing = await ExistingDraftsFolderAsync(mailbox, cancellationToken);
+        var existing = await mailbox.DraftsFolderAsync(cancellationToken);
         var saved = new List<(string Original, string Draft)>();
         var waiting = new List<string>();
         var missing = new List<string>();
@@ -44,14 +43,14 @@ public sealed class DraftBatchTool(EmailSettings settings, MailConnections conne
             var draftId = DraftId(context, id);
             try
             {
-                if (existing is not null && await mailbox.ContainsAsync(existing, draftId, cancellationToken))
+                if (await mailbox.ContainsAsync(existing, draftId, cancellationToken))
                 {
                     saved.Add((id, draftId));
                     continue;
                 }
 
                 var original = await mailbox.ReadAsync(folder, id, cancellationToken);
-                if (existing is not null && !string.IsNullOrEmpty(original.MessageId)
+                if (!string.IsNullOrEmpty(original.MessageId)
                     && (await mailbox.FindByHeaderAsync(existing, "In-Reply-To", original.MessageId, DraftReplyTool.MarkHeader, cancellationToken)).Any(d => d.Mark is not null))
                 {
                     // A draft MeshClaw saved before (a run killed before it could record it) still waits: not a second one.
@@ -77,14 +76,14 @@ public sealed class DraftBatchTool(EmailSettings settings, MailConnections conne
             }
         }
 
-        var text = $"saved {saved.Count} draft repl{(saved.Count == 1 ? "y" : "ies")} in {existing ?? "Drafts"}; none was sent"
+        var text = $"saved {saved.Count} draft repl{(saved.Count == 1 ? "y" : "ies")} in {existing}; none was sent"
             + (waiting.Count > 0 ? $"; a draft already waits in {existing} for {waiting.Count} of them (no second one saved)" : "")
             + (missing.Count > 0 ? $"; {missing.Count} original(s) no longer found: {string.Join(", ", missing.Take(20))}" : "")
             + (failure is null ? "" : $"; stopped early: {failure}");
         return new ToolResult(text, IsError: failure is not null && saved.Count == 0)
         {
             Data = JsonSerializer.SerializeToElement(saved.Select(s => s.Original).Concat(waiting).ToList(), MailData.Json),
-            Inverse = saved.Count == 0 || existing is null ? null : new ToolInverse("email_file_batch", JsonSerializer.SerializeToElement(new
+            Inverse = saved.Count == 0 ? null : new ToolInverse("email_file_batch", JsonSerializer.SerializeToElement(new
             {
                 account = mailbox.Account.Name, moves = saved.Select(s => new { id = s.Draft, folder = existing, to = mailbox.Account.QuarantineFolder }),
             })),
@@ -95,11 +94,11 @@ public sealed class DraftBatchTool(EmailSettings settings, MailConnections conne
     {
         var mailbox = MailboxFor(arguments);
         var drafts = Drafts(arguments);
-        var folder = await ExistingDraftsFolderAsync(mailbox, cancellationToken);
+        var folder = await mailbox.DraftsFolderAsync(cancellationToken);
         var done = 0;
         foreach (var (id, _) in drafts)
         {
-            if (folder is not null && await mailbox.ContainsAsync(folder, DraftId(context, id), cancellationToken))
+            if (await mailbox.ContainsAsync(folder, DraftId(context, id), cancellationToken))
             {
                 done++;
             }
@@ -113,18 +112,6 @@ public sealed class DraftBatchTool(EmailSettings settings, MailConnections conne
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{context.Run.Value}\n{originalId}"));
         return $"draft-{Convert.ToHexStringLower(hash.AsSpan(0, 12))}@meshclaw.local";
-    }
-
-    private static async Task<string?> ExistingDraftsFolderAsync(Mailbox mailbox, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await mailbox.SpecialFolderAsync(SpecialFolder.Drafts, "Drafts", cancellationToken);
-        }
-        catch (FolderNotFoundException)
-        {
-            return null;
-        }
     }
 
     private static List<(string Id, string Body)> Drafts(JsonElement arguments)
