@@ -63,7 +63,7 @@ public static class TriageWeekBench
     public static async Task RunAsync(int days = 5, int perDay = 120)
     {
         Console.WriteLine($"## A scripted week of triage: {days} days, {perDay} mails a day (loopback Dovecot, a model that errs 10%, a user who corrects 60%)");
-        var random = new Random(42);
+        var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("WEEK_SEED"), out var seed) ? seed : 42);
         await using var mail = await MailServer.StartAsync(new Dictionary<string, string> { ["week"] = Password });
         var folder = Path.Combine(Path.GetTempPath(), "meshclaw-week-" + Guid.NewGuid().ToString("N")[..8]);
         var home = new MeshClawHome(folder);

@@ -20,6 +20,8 @@ public sealed record EmailAccount
     /// <summary>"Deleted" mail goes here and is purged only after <see cref="RetentionDays"/>.</summary>
     public string QuarantineFolder { get; init; } = "MeshClaw Quarantine";
     public int RetentionDays { get; init; } = 30;
+    /// <summary>The names people call the user by ("Dana", "Dana Scully"): mail naming them wants attention, even from a known sender.</summary>
+    public IReadOnlyList<string> Names { get; init; } = [];
 
     public string FromAddress => Address ?? (User.Contains('@', StringComparison.Ordinal) ? User : $"{User}@{ImapHost}");
 }

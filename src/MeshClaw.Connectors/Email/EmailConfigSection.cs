@@ -7,7 +7,7 @@ namespace MeshClaw.Connectors.Email;
 public sealed class EmailConfigSection() : ConfigSection<EmailSettings>("email")
 {
     private static readonly string[] AccountFields =
-        ["imapHost", "imapPort", "imapTls", "user", "passwordSecret", "auth", "address", "smtpHost", "smtpPort", "smtpTls", "quarantineFolder", "retentionDays"];
+        ["imapHost", "imapPort", "imapTls", "user", "passwordSecret", "auth", "address", "smtpHost", "smtpPort", "smtpTls", "quarantineFolder", "retentionDays", "names"];
 
     public override EmailSettings Read(JsonElement section, ConfigReader at)
     {
@@ -93,6 +93,7 @@ public sealed class EmailConfigSection() : ConfigSection<EmailSettings>("email")
             SmtpTls = Tls(a, "smtpTls", field, at) ?? defaults.SmtpTls,
             QuarantineFolder = at.Text(a, "quarantineFolder", $"{field}.quarantineFolder") ?? defaults.QuarantineFolder,
             RetentionDays = at.Positive(a, "retentionDays", $"{field}.retentionDays") ?? defaults.RetentionDays,
+            Names = at.StringList(a, "names", $"{field}.names"),
         };
     }
 

@@ -30,6 +30,7 @@ public sealed class EmailModule : IMeshClawModule
         services.AddSingleton<IRunProcedure>(sp => sp.GetRequiredService<QuarantinePurge>());
         services.AddSingleton<ISystemProcedure>(sp => sp.GetRequiredService<QuarantinePurge>());
         services.AddHostedService<MailWatcher>();
+        services.AddHostedService<FilingFolderWatcher>();
         services.AddSingleton<IDoctorCheck, EmailDoctor>();
         services.AddSingleton<IConnectorStatus, EmailStatus>();
     }

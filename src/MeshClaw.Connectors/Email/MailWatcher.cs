@@ -11,9 +11,9 @@ namespace MeshClaw.Connectors.Email;
 
 /// <summary>
 /// Notices new mail and raises <c>email.received</c>, which starts the inbox agent. Where the server has IDLE, a
-/// dedicated connection waits for it to announce new messages (re-issued every 9 minutes, as RFC 2177 asks); otherwise
-/// the INBOX's UIDNEXT is polled. Only arrivals count: mail leaving the INBOX (triage filing it) raises nothing. A
-/// server that goes away is retried after a pause; nothing is raised while MeshClaw is paused.
+/// dedicated connection waits for it to announce new messages (<see cref="FolderArrivals"/>); otherwise the INBOX's
+/// UIDNEXT is polled. Only arrivals count: mail leaving the INBOX (triage filing it) raises nothing. A server that goes
+/// away is retried after a pause; nothing is raised while MeshClaw is paused.
 /// </summary>
 public sealed class MailWatcher(ICurrentConfig config, MailConnections mail, ITriggerEvents events, IPauseSwitch pause, TimeProvider time, ILogger<MailWatcher> logger)
     : BackgroundService
@@ -67,7 +67,6 @@ public sealed class MailWatcher(ICurrentConfig config, MailConnections mail, ITr
     {
         var inbox = client.Inbox;
         await inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
-        var known = inbox.Count;
         // Mail that came while the watcher was connecting announces nothing: a UIDNEXT above the one seen at the last
         // connection, or at the first a message that arrived after MeshClaw started, raises it now (at worst one extra
         // triage pass, which finds everything decided and costs no tokens).
@@ -78,43 +77,7 @@ public sealed class MailWatcher(ICurrentConfig config, MailConnections mail, ITr
         }
 
         _highest[account.Name] = next;
-        var arrived = 0;
-        CancellationTokenSource? done = null;
-        // Mail filed away (EXPUNGE) lowers the count without CountChanged: follow it down, or the next arrival, which
-        // brings the count back to where it was, would look like no change at all.
-        inbox.MessageExpunged += (_, _) => Interlocked.Exchange(ref known, inbox.Count);
-        inbox.MessagesVanished += (_, _) => Interlocked.Exchange(ref known, inbox.Count);
-        inbox.CountChanged += (_, _) =>
-        {
-            // Only a count above the last one seen is new mail.
-            var now = inbox.Count;
-            if (now > Interlocked.Exchange(ref known, now))
-            {
-                Interlocked.Increment(ref arrived);
-                try
-                {
-                    done?.Cancel();
-                }
-                catch (ObjectDisposedException)
-                {
-                    // The IDLE it would end is already over; the arrival is counted for the next round.
-                }
-            }
-        };
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            using (done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                done.CancelAfter(TimeSpan.FromMinutes(9));
-                await client.IdleAsync(done.Token, cancellationToken);
-                done = null;
-            }
-
-            if (Interlocked.Exchange(ref arrived, 0) > 0)
-            {
-                await RaiseAsync(account, cancellationToken);
-            }
-        }
+        await FolderArrivals.WaitAsync(client, inbox, TimeSpan.FromMinutes(1), time, token => RaiseAsync(account, token), cancellationToken);
     }
 
     /// <summary>

@@ -7,6 +7,9 @@ namespace MeshClaw.Storage.Triage;
 /// <summary>What triage decided for each message (so it is never decided twice), and its digests.</summary>
 public sealed class SqliteTriageStore(SqliteDatabase database) : ITriageStore
 {
+    /// <summary>How many recent verdicts per domain the domain habit looks at: a correction among them breaks it.</summary>
+    private const int DomainHistoryLimit = 10;
+
     public async Task<HashSet<string>> DecidedAsync(string account, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
     {
         var decided = new HashSet<string>(StringComparer.Ordinal);
@@ -99,7 +102,25 @@ public sealed class SqliteTriageStore(SqliteDatabase database) : ITriageStore
             }
         }
 
-        return new TriageKnowledge(history, bySender, byList, suspended, listHistory);
+        var domains = new Dictionary<string, IReadOnlyList<DomainVerdict>>(StringComparer.Ordinal);
+        foreach (var chunk in senders.Select(TriageKnowledge.DomainOf).Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            // Quiet mail without a list, by the model or the domain rule itself (whose corrected verdicts must break the habit).
+            var rows = await connection.QueryAsync<(string Domain, string Sender, string Category, string Source, string? CorrectedTo)>(new CommandDefinition("""
+                SELECT domain, sender, category, source, corrected_to FROM (
+                    SELECT lower(substr(sender, instr(sender, '@') + 1)) AS domain, sender, category, source, corrected_to, at,
+                           ROW_NUMBER() OVER (PARTITION BY lower(substr(sender, instr(sender, '@') + 1)) ORDER BY at DESC) AS n
+                    FROM mail_triage WHERE account = @Account AND quiet = 1 AND list_id IS NULL AND source IN ('model', @DomainRule)
+                      AND lower(substr(sender, instr(sender, '@') + 1)) IN @Domains)
+                WHERE n <= @Limit ORDER BY domain, at DESC
+                """, new { Account = account, Domains = chunk, DomainRule = DomainVerdict.RuleSource, Limit = DomainHistoryLimit }, cancellationToken: cancellationToken));
+            foreach (var group in rows.GroupBy(r => r.Domain, StringComparer.Ordinal))
+            {
+                domains[group.Key] = [.. group.Select(r => new DomainVerdict(r.Sender, r.Category, r.Source, r.CorrectedTo))];
+            }
+        }
+
+        return new TriageKnowledge(history, bySender, byList, suspended, listHistory) { DomainHistory = domains };
     }
 
     private static async Task<IEnumerable<MailCorrection>> LatestCorrectionsAsync(System.Data.Common.DbConnection connection, string account, string column, string[] keys, CancellationToken cancellationToken)

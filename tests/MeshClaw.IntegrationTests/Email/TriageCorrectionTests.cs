@@ -81,15 +81,15 @@ public sealed class TriageCorrectionTests : IAsyncLifetime
         await MoveAsync("Newsletters", "acme-1@acme.example", "Notifications");
         await MoveAsync("Newsletters", "ops-1@corp.example", "INBOX");
         await _erin.AppendAsync("INBOX", ProductUpdate(2), OpsWeekly(2));
-        // The model still takes the ops weekly for a newsletter: the user's correction keeps it in the inbox.
-        _server.For("triage-model").Reply(ScriptedReply.Text(Classify("ops-2@corp.example", "newsletter")));
+        // Both are settled by the user's corrections, at no cost: Acme to Notifications, the ops weekly kept in the inbox.
         var second = RunJson.Parse<RunView>(await gateway.CliAsync("run", "inbox", "-m", "triage", "--json"));
 
         Assert.Equal(["Acme release 1", "Acme release 2"], await SubjectsAsync("Notifications"));
         Assert.Equal(["Ops weekly 1", "Ops weekly 2"], await SubjectsAsync("INBOX"));
         Assert.Empty(await _erin.ContentsAsync("Newsletters"));
         Assert.Contains("Learned from your corrections (2)", second.Answer, StringComparison.Ordinal);
-        Assert.Contains("1 settled by rules at zero tokens, 1 by the model", second.Answer, StringComparison.Ordinal);
+        Assert.Contains("2 settled by rules at zero tokens, 0 by the model", second.Answer, StringComparison.Ordinal);
+        Assert.Equal(0, second.Usage.ModelCalls);
         var outcomes = RunJson.Parse<List<OutcomeView>>(await gateway.CliAsync("outcomes", "--json"));
         Assert.Equal(2, outcomes.Count(o => o.Kind == "mail.corrected" && o.RunId == second.Id));
         Assert.Contains(outcomes, o => o.Kind == "mail.corrected" && o.Detail!.Contains("from Newsletters to Notifications; decided by rule:list-headers", StringComparison.Ordinal));
@@ -101,10 +101,10 @@ public sealed class TriageCorrectionTests : IAsyncLifetime
         var page = await browser.GetStringAsync(new Uri(gateway.BaseUrl, "usage"));
         var usage = page[page.IndexOf("<table id=\"triage-accuracy\"", StringComparison.Ordinal)..];
         usage = usage[..usage.IndexOf("</table>", StringComparison.Ordinal)];
-        // Two verdicts so far by the model (one corrected), one by the list headers (corrected), one by the correction.
+        // One verdict so far by the model (corrected), one by the list headers (corrected), two by the corrections.
         Assert.Contains("<tr><td>list headers</td><td class=\"num\">1</td><td class=\"num\">1</td>", usage, StringComparison.Ordinal);
-        Assert.Contains("<tr><td>model</td><td class=\"num\">2</td><td class=\"num\">1</td>", usage, StringComparison.Ordinal);
-        Assert.Contains("<tr><td>your correction</td><td class=\"num\">1</td><td class=\"num\">0</td>", usage, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>model</td><td class=\"num\">1</td><td class=\"num\">1</td>", usage, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>your correction</td><td class=\"num\">2</td><td class=\"num\">0</td>", usage, StringComparison.Ordinal);
 
         // A second correction in the other direction wins again; an untouched pass learns nothing new.
         await MoveAsync("Notifications", "acme-2@acme.example", "Newsletters");
@@ -138,6 +138,36 @@ public sealed class TriageCorrectionTests : IAsyncLifetime
         Assert.Contains(ids[3], prompt, StringComparison.Ordinal);
         Assert.DoesNotContain(ids[4], prompt, StringComparison.Ordinal);
         Assert.Contains("Needs a reply (1)", run.Answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ColleaguesQuietMail_KeepsANewcomersInTheInbox_AtNoCost_ButMailNamingTheUserStillGoesToTheModel()
+    {
+        var email = MailGatewayFixture.Account(_mail, "MAIL_ERIN");
+        email["accounts"]!["mail"]!["user"] = "erin";
+        email["accounts"]!["mail"]!["names"] = new System.Text.Json.Nodes.JsonArray("Erin");
+        _home.Config("email", email);
+        string[] people = ["ann", "bob", "dan"];
+        var colleagues = people.Select((who, i) => MailFixtures.Plain($"{who} <{who}@corp.example>", $"Notes {i}", "Notes.", $"{who}-{i}@corp.example")).ToArray();
+        await _erin.AppendAsync("INBOX", colleagues);
+        _server.For("triage-model").Reply(ScriptedReply.Text(JsonSerializer.Serialize(colleagues.Select(m => new { id = m.MessageId, category = "fyi", reason = "notes" }))));
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        await gateway.CliAsync("run", "inbox", "-m", "triage", "--json");
+
+        // Cy writes for the first time: quiet minutes stay in the inbox by the domain's habit; slides that name Erin go to the model.
+        var ids = Enumerable.Range(1, 200).Select(i => $"cy-{i}@corp.example").Where(id => !Rechecked(id)).Take(2).ToList();
+        await _erin.AppendAsync("INBOX", MailFixtures.Plain("Cy <cy@corp.example>", "Minutes from Tuesday", "Team,\nthe minutes are below.", ids[0]),
+            MailFixtures.Plain("Cy <cy@corp.example>", "Slides", "Team,\nErin presents the slides on Monday.", ids[1]));
+        _server.For("triage-model").Reply(ScriptedReply.Text(Classify(ids[1], "needs-reply")));
+        var run = RunJson.Parse<RunView>(await gateway.CliAsync("run", "inbox", "-m", "triage", "--json"));
+
+        Assert.Contains("1 settled by rules at zero tokens, 1 by the model", run.Answer, StringComparison.Ordinal);
+        var prompt = _server.Requests.Last(r => r.Model == "triage-model").Body;
+        Assert.Contains(ids[1], prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain(ids[0], prompt, StringComparison.Ordinal);
+        var outcomes = RunJson.Parse<List<OutcomeView>>(await gateway.CliAsync("outcomes", "--json"));
+        Assert.Contains(outcomes, o => o.Subject == "Minutes from Tuesday" && o.Source == "rule:known-domain" && o.Detail!.Contains("people at corp.example", StringComparison.Ordinal));
+        Assert.Equal(["Minutes from Tuesday", "Notes 0", "Notes 1", "Notes 2", "Slides"], await SubjectsAsync("INBOX"));
     }
 
     private static bool Rechecked(string id) =>

@@ -246,6 +246,7 @@ public sealed class TriageTests : IAsyncLifetime
         email["pollSeconds"] = 3600;
         _home.Config("email", email)
             .RawAgentFile("inbox.md", "---\nname: inbox\nbuiltin: inbox\ntools: [email.read, email.move, email.flag, email.draft]\ntriggers:\n  - event: email.received\n---\nTriage the mail.\n");
+        await _carol.FolderAsync("Junk");
         await using var gateway = await GatewayProcess.StartAsync(_home.Root);
         await Eventually.GetAsync(() => Task.FromResult(_mail.Log.Contains("IDLE", StringComparison.Ordinal) || _mail.Log.Contains("Login: user=<carol>", StringComparison.Ordinal) ? "watching" : null),
             TimeSpan.FromSeconds(30), "the mail watcher to log in");
@@ -262,6 +263,21 @@ public sealed class TriageTests : IAsyncLifetime
         var runs = RunJson.Parse<List<RunView>>(await gateway.CliAsync("runs", "list", "--json"));
         var byMail = runs.Where(r => r.Agent == "inbox" && r.Trigger.StartsWith("event:email.received", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, byMail.Count);
+
+        // The user drags a filed newsletter to Junk: the filing folders are watched too, so the correction is learned
+        // at once, without new mail (MeshClaw's own filing into Newsletters started nothing: two runs above, not four).
+        var newsletters = await _carol.FolderAsync("Newsletters");
+        var junk = await _carol.FolderAsync("Junk");
+        await newsletters.OpenAsync(FolderAccess.ReadWrite);
+        await newsletters.MoveToAsync((await newsletters.SearchAsync(MailKit.Search.SearchQuery.All))[0], junk);
+        await newsletters.CloseAsync();
+        var corrected = await Eventually.GetAsync(async () =>
+            RunJson.Parse<List<OutcomeView>>(await gateway.CliAsync("outcomes", "--json")).FirstOrDefault(o => o.Kind == "mail.corrected"),
+            TimeSpan.FromSeconds(60), "a triage pass started by the move to record the correction");
+        Assert.Contains("Junk", corrected.Detail, StringComparison.Ordinal);
+        runs = RunJson.Parse<List<RunView>>(await gateway.CliAsync("runs", "list", "--json"));
+        Assert.Single(runs, r => r.Agent == "inbox" && r.Trigger.Contains("moved into Junk", StringComparison.Ordinal));
+        Assert.Equal(3, runs.Count(r => r.Agent == "inbox"));
     }
 
     private async Task SendToCarolAsync(MimeKit.MimeMessage message)

@@ -53,6 +53,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("""{ "policy": { "loosen": { "agent": "a" } } }""", "policy.loosen: expected")]
     [InlineData("""{ "email": { "rules": [ { "from": "*@x.example", "category": "newsletter" }, "spam" ] } }""", "email.rules[1]: expected")]
     [InlineData("""{ "email": { "rules": [ { "from": "*@x.example", "category": "fun" } ] } }""", "email.rules[0].category: unknown category 'fun'")]
+    [InlineData("""{ "email": { "accounts": { "work": { "imapHost": "h", "user": "u", "passwordSecret": "p", "names": ["Dana", 7] } } } }""", "email.accounts.work.names[1]: expected a non-empty text")]
     public void WrongField_IsNamedInTheError(string json, string expected)
     {
         var error = Assert.Throws<ConfigException>(() => Load(json));

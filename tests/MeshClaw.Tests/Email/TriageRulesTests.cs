@@ -90,8 +90,10 @@ public sealed class TriageRulesTests
         var verdict = TriageRules.Classify(newsletterLooking, [], CorrectedTo("Notifications", "notification"))!;
         Assert.Equal(("notification", TriageRules.Correction), (verdict.Category, verdict.Source));
 
-        // Moved back to the inbox: nothing files it away; the model decides (and may draft a reply).
-        Assert.Null(TriageRules.Classify(newsletterLooking, [], CorrectedTo("INBOX", null)));
+        // Moved back to the inbox: quiet mail stays there at no cost (a habit: its opening lines are read); a question goes to the model.
+        var kept = TriageRules.Classify(newsletterLooking, [], CorrectedTo("INBOX", null))!;
+        Assert.Equal(("fyi", TriageRules.Correction, true), (kept.Category, kept.Source, TriageRules.IsHabit(kept)));
+        Assert.Null(TriageRules.Classify(newsletterLooking with { Subject = "Issue 12: can you renew?" }, [], CorrectedTo("INBOX", null)));
         Assert.True(TriageRules.KeptInInbox(CorrectedTo("INBOX", null)));
         Assert.False(TriageRules.KeptInInbox(CorrectedTo("Notifications", "notification")));
     }
@@ -112,6 +114,85 @@ public sealed class TriageRulesTests
         Assert.Equal(TriageRules.KnownSender, TriageRules.Classify(settled, [], History("fyi", "fyi", "fyi"))!.Source);
         Assert.Null(TriageRules.Classify(settled, [], History("fyi", "spam", "fyi")));
         Assert.Null(TriageRules.Classify(settled, [], History("needs-reply", "needs-reply", "needs-reply")));
+    }
+
+    [Fact]
+    public void KeepingMailInTheInbox_IsLearnedFromTwoVerdicts_FilingItAwayNeedsThree()
+    {
+        var settled = Enumerable.Range(0, 50).Select(i => Mail(id: $"m{i}@x")).First(m => TriageRules.Classify(m, [], History("fyi", "fyi")) is not null);
+
+        Assert.Equal(TriageRules.KnownSender, TriageRules.Classify(settled, [], History("fyi", "fyi"))!.Source);
+        Assert.Null(TriageRules.Classify(settled, [], History("newsletter", "newsletter")));
+        Assert.Equal("newsletter", TriageRules.Classify(settled, [], History("newsletter", "newsletter", "newsletter"))!.Category);
+    }
+
+    private static SenderKnowledge Domain(params DomainVerdict[] verdicts) => new() { DomainHistory = verdicts };
+
+    private static DomainVerdict Said(string sender, string category = "fyi", string? correctedTo = null, string source = "model") => new(sender, category, source, correctedTo);
+
+    [Fact]
+    public void ANewcomerAtADomainWhosePeopleTheModelKeptInTheInbox_StaysInTheInbox_AtNoCost()
+    {
+        var colleagues = Domain(Said("ann@corp.example"), Said("bob@corp.example"), Said("ann@corp.example", "spam", MailCorrection.Inbox));
+        var newcomer = Enumerable.Range(0, 50).Select(i => Mail("cy@corp.example", id: $"m{i}@x")).First(m => TriageRules.Classify(m, [], colleagues) is not null);
+
+        var verdict = TriageRules.Classify(newcomer, [], colleagues)!;
+
+        Assert.Equal(("fyi", TriageRules.KnownDomain, true), (verdict.Category, verdict.Source, TriageRules.IsHabit(verdict)));
+        Assert.Contains("corp.example", verdict.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cy@gmail.com", null, "a freemail domain says nothing about who writes")]
+    [InlineData("news@corp.example", null, "a role address is not a person")]
+    [InlineData("cy@corp.example", "team.corp.example", "list mail has its own habit")]
+    public void TheDomainHabit_OnlyCoversPeopleWritingDirectly_AtAnOrganisation(string from, string? listId, string why)
+    {
+        var domain = from.Split('@')[1];
+        var colleagues = Domain(Said($"ann@{domain}"), Said($"bob@{domain}"), Said($"dan@{domain}"));
+
+        Assert.All(Enumerable.Range(0, 30), i => Assert.True(TriageRules.Classify(Mail(from, listId: listId, id: $"m{i}@x"), [], colleagues) is null, why));
+    }
+
+    [Fact]
+    public void TheDomainHabit_NeedsTwoPeople_ThreeQuietInboxVerdicts_AndNoMailOfTheDomainMovedAway()
+    {
+        static bool Settles(SenderKnowledge k) => Enumerable.Range(0, 30).Any(i => TriageRules.Classify(Mail("cy@corp.example", id: $"m{i}@x"), [], k) is not null);
+
+        Assert.False(Settles(Domain(Said("ann@corp.example"), Said("ann@corp.example"), Said("ann@corp.example"))));
+        Assert.False(Settles(Domain(Said("ann@corp.example"), Said("bob@corp.example"))));
+        Assert.False(Settles(Domain(Said("ann@corp.example"), Said("bob@corp.example"), Said("dan@corp.example", "notification"))));
+        Assert.False(Settles(Domain(Said("ann@corp.example"), Said("bob@corp.example"), Said("dan@corp.example"), Said("eve@corp.example", "fyi", "Junk", TriageRules.KnownDomain))));
+        Assert.False(Settles(Domain(Said("ann@corp.example"), Said("bob@corp.example"), Said("dan@corp.example")) with { SuspendedRules = new HashSet<string> { TriageRules.KnownDomain } }));
+        Assert.True(Settles(Domain(Said("ann@corp.example"), Said("bob@corp.example"), Said("dan@corp.example"))));
+        Assert.True(Settles(Domain(Said("ann@corp.example"), Said("eve@corp.example", "fyi", source: TriageRules.KnownDomain), Said("bob@corp.example"), Said("dan@corp.example"))));
+    }
+
+    [Fact]
+    public void ASenderWithAHabitOfItsOwn_IsNotCoveredByItsDomains()
+    {
+        var k = Domain(Said("ann@corp.example"), Said("bob@corp.example"), Said("dan@corp.example")) with { ModelHistory = ["notification"] };
+
+        Assert.All(Enumerable.Range(0, 30), i => Assert.Null(TriageRules.Classify(Mail("cy@corp.example", id: $"m{i}@x"), [], k)));
+    }
+
+    [Theory]
+    [InlineData("Dana: budget numbers", "Hello all,\nnumbers attached.", true)]
+    [InlineData("Weekly notes", "Hi Dana,\nthe notes are attached.\nNothing to do.", false)]
+    [InlineData("Weekly notes", "Hi all,\n@dana has the numbers, see below.", true)]
+    [InlineData("Weekly notes", "Team,\nDana Scully will present on Monday.", true)]
+    [InlineData("Weekly notes", "Team,\nDanae will present on Monday.", false)]
+    public void TheUsersName_InTheSubjectOrOpeningLines_ButNotInAGreeting_WantsAttention(string subject, string body, bool wanted)
+    {
+        string[] names = ["Dana", "Dana Scully"];
+        var mail = Mail(subject: subject);
+
+        Assert.Equal(wanted, MailSignals.WantsAttention(mail, names) || MailSignals.OpeningWantsAttention(body, names));
+        Assert.False(MailSignals.WantsAttention(mail, []) || MailSignals.OpeningWantsAttention(body, []));
+        if (MailSignals.WantsAttention(mail, names))
+        {
+            Assert.Null(TriageRules.Classify(mail, [], History("fyi", "fyi", "fyi"), names));
+        }
     }
 
     [Theory]

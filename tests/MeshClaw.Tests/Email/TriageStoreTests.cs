@@ -43,6 +43,30 @@ public sealed class TriageStoreTests
     }
 
     [Fact]
+    public async Task Knowledge_GivesEachSendersDomain_ItsRecentQuietVerdictsWithoutALists_NewestFirst_WithWhereTheUserMovedThem()
+    {
+        await using var mc = await TestMeshClaw.CreateAsync();
+        var store = mc.Get<ITriageStore>();
+        await store.RecordAsync(Decision(mc, "d1", "ann@Corp.example", "fyi", "model", null), default);
+        mc.Time.Advance(TimeSpan.FromMinutes(1));
+        await store.RecordAsync(Decision(mc, "d2", "bob@corp.example", "newsletter", "model", "Newsletters"), default);
+        await store.RecordCorrectionAsync(Correction(mc, "d2", "bob@corp.example", "Newsletters", "INBOX", null, "model"), default);
+        mc.Time.Advance(TimeSpan.FromMinutes(1));
+        await store.RecordAsync(Decision(mc, "d3", "cy@corp.example", "fyi", TriageRules.KnownDomain, null), default);
+        await store.RecordAsync(Decision(mc, "d4", "dan@corp.example", "fyi", "model", null, "team.corp.example"), default);
+        await store.RecordAsync(Decision(mc, "d5", "eve@corp.example", "needs-reply", "model", null) with { Quiet = false }, default);
+        await store.RecordAsync(Decision(mc, "d6", "fay@corp.example", "fyi", TriageRules.Tool, null), default);
+        await store.RecordAsync(Decision(mc, "o1", "ann@other.example", "fyi", "model", null), default);
+
+        var knowledge = await store.KnowledgeAsync("mail", ["new@corp.example"], [], 3, default);
+
+        Assert.Equal(
+            [new DomainVerdict("cy@corp.example", "fyi", TriageRules.KnownDomain, null), new DomainVerdict("bob@corp.example", "newsletter", "model", "INBOX"), new DomainVerdict("ann@Corp.example", "fyi", "model", null)],
+            knowledge.For("new@CORP.example", null).DomainHistory);
+        Assert.Empty(knowledge.For("new@elsewhere.example", null).DomainHistory);
+    }
+
+    [Fact]
     public async Task ARuleCorrectedTwiceForASender_IsSuspendedForIt_AndAccuracyAndWasteSayHowOftenEachKindWasWrong()
     {
         await using var mc = await TestMeshClaw.CreateAsync();

@@ -85,7 +85,7 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes, IOutbox 
         var verdicts = new Dictionary<string, TriageVerdict>(StringComparer.Ordinal);
         foreach (var message in pending)
         {
-            if (TriageRules.Classify(message, settings.Rules, knowledge.For(message.FromAddress, message.ListId)) is { } verdict)
+            if (TriageRules.Classify(message, settings.Rules, knowledge.For(message.FromAddress, message.ListId), account.Names) is { } verdict)
             {
                 verdicts[message.Id] = verdict;
             }
@@ -140,7 +140,7 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes, IOutbox 
     /// </summary>
     private static async Task CheckHabitsAsync(RunContext run, EmailAccount account, List<MailSummary> pending, Dictionary<string, TriageVerdict> verdicts, CancellationToken cancellationToken)
     {
-        foreach (var batch in pending.Where(m => verdicts.TryGetValue(m.Id, out var v) && v.Source == TriageRules.KnownSender).Chunk(ReadMailTool.MaxBatch))
+        foreach (var batch in pending.Where(m => verdicts.TryGetValue(m.Id, out var v) && TriageRules.IsHabit(v)).Chunk(ReadMailTool.MaxBatch))
         {
             var read = await run.CallAsync("email_read", new
             {
@@ -151,7 +151,7 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes, IOutbox 
                 : [];
             foreach (var message in batch)
             {
-                if (!excerpts.TryGetValue(message.Id, out var excerpt) || !excerpt.Found || MailSignals.OpeningWantsAttention(excerpt.Excerpt))
+                if (!excerpts.TryGetValue(message.Id, out var excerpt) || !excerpt.Found || MailSignals.OpeningWantsAttention(excerpt.Excerpt, account.Names))
                 {
                     verdicts.Remove(message.Id);
                 }
@@ -257,7 +257,7 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes, IOutbox 
             }
 
             await store.RecordAsync(new TriageDecision(account.Name, id, message.FromAddress, message.Subject, verdict.Category, verdict.Source, note, folder,
-                run.Id.Value, run.Agent.Name, run.Time.GetUtcNow(), message.ListId, !MailSignals.WantsAttention(message)), CancellationToken.None);
+                run.Id.Value, run.Agent.Name, run.Time.GetUtcNow(), message.ListId, !MailSignals.WantsAttention(message, account.Names)), CancellationToken.None);
             report.Add(message, verdict, folder);
         }
     }

@@ -16,13 +16,14 @@ public static class TriageRules
     public const string Automated = "rule:automated";
     public const string Tool = "rule:tool";
     public const string KnownSender = "rule:known-sender";
+    public const string KnownDomain = DomainVerdict.RuleSource;
     public const string Alert = "rule:alert";
     public const string Correction = "correction";
 
     /// <summary>One learned-sender verdict in this many goes to the model anyway, so a changed habit is noticed.</summary>
     public const int RecheckOneIn = 10;
 
-    public static TriageVerdict? Classify(MailSummary mail, IReadOnlyList<TriageRule> userRules, SenderKnowledge knowledge)
+    public static TriageVerdict? Classify(MailSummary mail, IReadOnlyList<TriageRule> userRules, SenderKnowledge knowledge, IReadOnlyList<string>? ownerNames = null)
     {
         foreach (var rule in userRules)
         {
@@ -44,10 +45,16 @@ public static class TriageRules
             return new TriageVerdict(corrected, Correction, $"you moved {(correction.ListId is not null && correction.ListId == mail.ListId ? "this list's" : "this sender's")} mail to {correction.ToFolder}");
         }
 
-        if (knowledge.Correction is not null || MailSignals.WantsAttention(mail))
+        if (MailSignals.WantsAttention(mail, ownerNames))
         {
-            // Kept in the inbox by the user, or a question, a deadline: the model decides, and may draft a reply.
+            // A question, a deadline, the user's name: the model decides, and may draft a reply.
             return null;
+        }
+
+        if (knowledge.Correction is not null)
+        {
+            // Moved back to the inbox by the user: quiet mail stays there (its opening lines are still read for a question).
+            return new TriageVerdict("fyi", Correction, $"you moved {(knowledge.Correction.ListId is not null && knowledge.Correction.ListId == mail.ListId ? "this list's" : "this sender's")} mail back to the inbox");
         }
 
         if (Headers(mail) is { } byHeaders && !knowledge.SuspendedRules.Contains(byHeaders.Source))
@@ -56,14 +63,45 @@ public static class TriageRules
         }
 
         var history = knowledge.ModelHistory;
-        if (history.Count >= 3 && history.Take(3).Distinct().Count() == 1 && history[0] is not ("urgent" or "needs-reply")
+        var needed = history.Count > 0 ? VerdictsToLearn(history[0]) : int.MaxValue;
+        if (history.Count >= needed && history.Take(needed).Distinct().Count() == 1 && history[0] is not ("urgent" or "needs-reply")
             && !knowledge.SuspendedRules.Contains(KnownSender) && !Rechecked(mail) && (history[0] == "spam" || !MailSignals.LooksLikeMarketing(mail)))
         {
-            return new TriageVerdict(history[0], KnownSender, $"the model filed this {(mail.ListId is null ? "sender" : "sender's or list")}'s last 3 messages as {history[0]}");
+            return new TriageVerdict(history[0], KnownSender, $"the model filed this {(mail.ListId is null ? "sender" : "sender's or list")}'s last {needed} messages as {history[0]}");
         }
 
-        return null;
+        return history.All(c => c == "fyi") ? KnownDomainVerdict(mail, knowledge) : null;
     }
+
+    /// <summary>
+    /// People at one organisation (not a freemail provider) whose quiet mail the model kept in the inbox: the last
+    /// three such verdicts (or the user's moves back to the inbox), from at least two of them, with no mail of the
+    /// domain moved out of the inbox lately, keep a newcomer's quiet mail in the inbox too. It only ever says fyi,
+    /// which moves nothing.
+    /// </summary>
+    private static TriageVerdict? KnownDomainVerdict(MailSummary mail, SenderKnowledge knowledge)
+    {
+        if (mail.ListId is not null || !MailSignals.FromPerson(mail) || MailSignals.FromFreemail(mail) || MailSignals.LooksLikeMarketing(mail)
+            || knowledge.SuspendedRules.Contains(KnownDomain) || knowledge.DomainHistory.Any(v => v.MovedAway) || Rechecked(mail))
+        {
+            return null;
+        }
+
+        var evidence = knowledge.DomainHistory.Where(v => v.Source == "model" && MailSignals.FromPerson(v.Sender)).Take(3).ToList();
+        return evidence.Count == 3 && evidence.All(v => v.KeptInInbox) && evidence.Select(v => v.Sender).Distinct(StringComparer.OrdinalIgnoreCase).Count() >= 2
+            ? new TriageVerdict("fyi", KnownDomain, $"people at {TriageKnowledge.DomainOf(mail.FromAddress)} write to you: the model kept their last 3 quiet messages in the inbox")
+            : null;
+    }
+
+    /// <summary>
+    /// How many agreeing quiet verdicts make a habit: a verdict that files mail out of sight needs three, so one model
+    /// error never hides a sender's mail; one that leaves it in the inbox, unflagged, hides nothing and needs two.
+    /// </summary>
+    public static int VerdictsToLearn(string category) => category == "fyi" ? 2 : 3;
+
+    /// <summary>A verdict from habit (a learned sender or domain, mail the user keeps in the inbox): its opening lines are read before it stands.</summary>
+    public static bool IsHabit(TriageVerdict verdict) =>
+        verdict.Source is KnownSender or KnownDomain || (verdict.Source == Correction && verdict.Category == "fyi");
 
     /// <summary>The user moved this sender's or list's mail back to the inbox: it may not be filed away again.</summary>
     public static bool KeptInInbox(SenderKnowledge knowledge) => knowledge.Correction is { ToCategory: null };
