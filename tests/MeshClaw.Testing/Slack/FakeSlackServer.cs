@@ -44,6 +44,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _cuts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _callCounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _everyNth = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _holds = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocket? _socket;
@@ -103,6 +104,12 @@ public sealed class FakeSlackServer : IAsyncDisposable
     /// the answer: as a gateway killed between Slack's work and its own record of it sees it.
     /// </summary>
     public void CutAfterEffect(string method, int times) => _cuts[method] = times;
+
+    /// <summary>
+    /// The next <paramref name="times"/> calls of <paramref name="method"/> take effect and are then never answered (until
+    /// the server stops): the caller is left waiting, as a gateway is when it is killed between Slack's work and its record.
+    /// </summary>
+    public void HoldAfterEffect(string method, int times) => _holds[method] = times;
 
     /// <summary>Refuses a chat.postMessage (channel, text) with the error it returns (<c>ok: false</c>); null lets it through.</summary>
     public Func<string, string, string?>? RefusePost { get; set; }
@@ -288,6 +295,23 @@ public sealed class FakeSlackServer : IAsyncDisposable
         }
 
         var answer = Answer(method, token, arguments);
+        if (_holds.TryGetValue(method, out var holds) && holds > 0)
+        {
+            _holds[method] = holds - 1;
+            Changed();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, context.RequestAborted).Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller went away (killed) or the server is stopping.
+            }
+
+            context.Abort();
+            return;
+        }
+
         if (_cuts.TryGetValue(method, out var cuts) && cuts > 0)
         {
             _cuts[method] = cuts - 1;
