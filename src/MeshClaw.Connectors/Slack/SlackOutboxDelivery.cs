@@ -13,7 +13,8 @@ namespace MeshClaw.Connectors.Slack;
 /// a connection cut before the answer) is looked for in the DM's history before anything is posted again. A refusal that
 /// trying again cannot change (channel_not_found, msg_too_long...) fails that notification, with Slack's error, and the
 /// queue goes on; a refused token fails it and holds delivery until the token changes. A rate limit or Slack's own
-/// trouble stops the round where it is (order is kept) and the next round waits Retry-After, or longer after each failure.
+/// trouble stops the round where it is (order is kept) and the next round waits Retry-After, or longer after each failure;
+/// Slack's trouble (not a rate limit) gives up on a notification after eight tries.
 /// </summary>
 public sealed class SlackOutboxDelivery(
     IOutbox outbox, ICurrentConfig config, SlackConnections connections, IApprovalStore approvals, ISecretStore secrets, SlackDeliveryHealth health,
@@ -132,7 +133,8 @@ public sealed class SlackOutboxDelivery(
             await outbox.MarkDeliveredAsync(notification.Id, Channel, $"{posted.Channel} {posted.Ts}", time.GetUtcNow(), CancellationToken.None);
             return Outcome.Delivered;
         }
-        catch (SlackApiException ex) when (ex.Transient && (attempt?.Attempts ?? 0) + 1 < MaxAttempts)
+        // Rate limits are Slack pacing the whole workspace, never this notification's fault: waited out however long they last.
+        catch (SlackApiException ex) when (ex.Transient && (ex.RetryAfter is not null || (attempt?.Attempts ?? 0) + 1 < MaxAttempts))
         {
             await outbox.AttemptFailedAsync(notification.Id, Channel, ex.Error, failed: false, inDoubt: ex.InDoubt, CancellationToken.None);
             _transientInARow++;

@@ -187,6 +187,27 @@ public sealed class OutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RateLimitedForLongerThanEightRounds_IsWaitedOut_NeverFailed()
+    {
+        await QueueAsync(2);
+        // Each round's client tries four times; forty 429s in a row last ten rounds.
+        _slack.RateLimit("chat.postMessage", 40);
+        using var connections = NewConnections();
+        var delivery = NewDelivery(connections, _meshClaw.Time);
+
+        var delivered = 0;
+        for (var round = 0; round < 12 && delivered < 2; round++)
+        {
+            delivered += await delivery.DeliverAsync(CancellationToken.None);
+            _meshClaw.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(2, delivered);
+        Assert.Empty(await Outbox.FailedAsync("slack", 10, CancellationToken.None));
+        Assert.Equal(["alert 0", "alert 1"], DmTexts);
+    }
+
+    [Fact]
     public async Task TwoHundredNotifications_ThroughA429Storm_AreEachDeliveredOnce_InOrder()
     {
         await QueueAsync(200, "storm");
