@@ -132,6 +132,8 @@ public sealed class OutboxTests : IAsyncLifetime
         var failed = Assert.Single(await Outbox.FailedAsync("slack", 10, CancellationToken.None));
         Assert.Equal(("alert:1", "msg_too_long"), (failed.Key, failed.Error));
         Assert.Contains("msg_too_long", health.Now.LastFailure, StringComparison.Ordinal);
+        var row = Assert.Single(new SlackStatus(health).Rows(_meshClaw.Get<ICurrentConfig>().Sections));
+        Assert.Contains("1 notification(s) not delivered (last: alert alert:1: msg_too_long)", row.Details, StringComparison.Ordinal);
         var findings = await new SlackDoctor(_meshClaw.Get<ISecretStore>(), Outbox).CheckAsync(_meshClaw.Home, _meshClaw.Get<ICurrentConfig>().Sections, CancellationToken.None);
         var finding = Assert.Single(findings, f => f.Severity == Severity.Medium);
         Assert.Contains("alert:1: msg_too_long", finding.Problem, StringComparison.Ordinal);
