@@ -24,7 +24,8 @@ public sealed class SlackDoctor(ISecretStore secrets, IOutbox? outbox = null) : 
             findings.Add(new Finding(Severity.High, "slack", $"the secret {name} that config.json names for Slack is not set", "run: meshclaw connect slack"));
         }
 
-        if (outbox is not null && await FailedAsync(outbox, cancellationToken) is { Count: > 0 } failed)
+        // Only a home with a database has a queue; the doctor never creates one by looking.
+        if (outbox is not null && File.Exists(home.Database) && await FailedAsync(outbox, cancellationToken) is { Count: > 0 } failed)
         {
             findings.Add(new Finding(Severity.Medium, "slack",
                 $"{failed.Count} notification(s) could not be delivered to Slack; the newest: {failed[0].Kind} {failed[0].Key}: {failed[0].Error}",
