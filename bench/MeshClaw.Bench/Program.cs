@@ -1,6 +1,6 @@
 using MeshClaw.Bench;
 
-// Usage: scripts/bench [startup|loop|security|credentials|triage|triage-week|dashboard|all] [count: audit records (default 1000000) or messages (default 10000)]
+// Usage: scripts/bench [startup|loop|security|credentials|triage|triage-week|dashboard|slack|all] [count: audit records (default 1000000) or messages (default 10000)]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "startup" or "all")
 {
@@ -35,4 +35,9 @@ if (which is "triage-week" or "all")
 if (which is "dashboard" or "all")
 {
     await DashboardBench.RunAsync(1_000_000, 100_000);
+}
+
+if (which is "slack" or "all")
+{
+    await SlackBench.RunAsync();
 }

@@ -24,6 +24,9 @@ public static class ApprovalMessage
         },
     ];
 
+    /// <summary>The plain text of the message once answered (notifications and screen readers).</summary>
+    public static string AnsweredText(Approval approval) => $"{approval.Status} by {approval.DecidedBy}: {Text(approval)}";
+
     /// <summary>The message once answered (anywhere): the buttons give way to who answered and when.</summary>
     public static JsonArray Answered(Approval approval) =>
     [

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MeshClaw.Core.Channels;
 using MeshClaw.Core.Configuration;
 using MeshClaw.Core.Events;
 using Microsoft.Extensions.Hosting;
@@ -7,17 +8,32 @@ using Microsoft.Extensions.Logging;
 namespace MeshClaw.Connectors.Slack;
 
 /// <summary>
-/// Every approval request also goes to the owner's DM as a Block Kit message with Approve / Deny; when it is answered,
-/// there or anywhere else (dashboard, CLI), the message is edited to say who answered and when.
+/// Every approval request also goes to the owner's DM as a Block Kit message with Approve / Deny, through the outbox
+/// (key <c>approval:ID</c>, so it is listed on the dashboard, posted once, and survives a restart); when it is answered,
+/// there or anywhere else (dashboard, CLI), the message the outbox recorded is edited to say who answered and when, so a
+/// press after a restart still finds it.
 /// </summary>
-public sealed class SlackApprovals(IEventStream events, ICurrentConfig config, SlackConnections connections, ILogger<SlackApprovals> logger) : BackgroundService
+public sealed class SlackApprovals(
+    IEventStream events, ICurrentConfig config, SlackConnections connections, IOutbox outbox, SlackOutboxDelivery delivery, TimeProvider time,
+    ILogger<SlackApprovals> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, SlackMessageRef> _posted = new(StringComparer.Ordinal);
+    public const string Kind = "approval";
+    private readonly ConcurrentDictionary<string, SlackMessageRef> _pressed = new(StringComparer.Ordinal);
+    private EventSubscription? _subscription;
 
-    /// <summary>Where an approval's message is, when known from a button press (after a restart the map is empty).</summary>
-    public void Remember(string approvalId, SlackMessageRef message) => _posted.TryAdd(approvalId, message);
+    public static string KeyOf(string approvalId) => $"{Kind}:{approvalId}";
 
-    public SlackMessageRef? MessageOf(string approvalId) => _posted.GetValueOrDefault(approvalId);
+    public static string ApprovalOf(string key) => key[(Kind.Length + 1)..];
+
+    /// <summary>Where an approval's message is, as a button press says (used when the outbox has no record of it).</summary>
+    public void Remember(string approvalId, SlackMessageRef message) => _pressed.TryAdd(approvalId, message);
+
+    /// <summary>Where an approval's message is in Slack: the outbox's record of its delivery, else a press's word.</summary>
+    public async Task<SlackMessageRef?> MessageOfAsync(string approvalId, CancellationToken cancellationToken) =>
+        await outbox.FindAsync(KeyOf(approvalId), cancellationToken) is { } notification
+        && SlackOutboxDelivery.MessageOf(notification, config.Sections.Get<SlackSettings>().OwnerChannel) is { } message
+            ? message
+            : _pressed.GetValueOrDefault(approvalId);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,8 +41,6 @@ public sealed class SlackApprovals(IEventStream events, ICurrentConfig config, S
         _subscription = events.Subscribe();
         return base.StartAsync(cancellationToken);
     }
-
-    private EventSubscription? _subscription;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,13 +60,13 @@ public sealed class SlackApprovals(IEventStream events, ICurrentConfig config, S
                     switch (item)
                     {
                         case ApprovalRequested requested:
-                            var posted = await connections.Bot(settings).PostMessageAsync(settings.OwnerChannel, ApprovalMessage.Text(requested.Approval), null,
-                                ApprovalMessage.Blocks(requested.Approval), stoppingToken);
-                            _posted[requested.Approval.Id] = posted;
+                            await outbox.EnqueueAsync(KeyOf(requested.Approval.Id), Kind, ApprovalMessage.Text(requested.Approval), time.GetUtcNow(), stoppingToken);
+                            delivery.Nudge();
                             break;
-                        case ApprovalAnswered answered when _posted.TryRemove(answered.Approval.Id, out var message):
-                            await connections.Bot(settings).UpdateAsync(message.Channel, message.Ts,
-                                $"{answered.Approval.Status} by {answered.Approval.DecidedBy}: {ApprovalMessage.Text(answered.Approval)}", ApprovalMessage.Answered(answered.Approval), stoppingToken);
+                        case ApprovalAnswered answered when await MessageOfAsync(answered.Approval.Id, stoppingToken) is { } message:
+                            await connections.Bot(settings).UpdateAsync(message.Channel, message.Ts, ApprovalMessage.AnsweredText(answered.Approval),
+                                ApprovalMessage.Answered(answered.Approval), stoppingToken);
+                            _pressed.TryRemove(answered.Approval.Id, out _);
                             break;
                     }
                 }

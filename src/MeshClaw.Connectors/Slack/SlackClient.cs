@@ -9,11 +9,15 @@ namespace MeshClaw.Connectors.Slack;
 
 /// <summary>
 /// A lean client for the Slack Web API methods MeshClaw uses. Every call is a POST with a bearer token; an answer with
-/// <c>"ok": false</c> becomes a <see cref="SlackApiException"/> naming the error (and the scope it needed); a 429 is
-/// retried after its <c>Retry-After</c>, a few times, then reported as <c>ratelimited</c>.
+/// <c>"ok": false</c> becomes a <see cref="SlackApiException"/> naming the error (and the scope it needed). Every call
+/// waits its turn in its method's rate tier (<see cref="SlackRateLimits"/>); a 429 holds the method for its
+/// <c>Retry-After</c> and is retried a few times, then reported as <c>ratelimited</c> with the wait Slack asked for.
 /// </summary>
-public sealed class SlackClient(HttpClient http, Uri baseUrl, string token, TimeProvider time)
+public sealed class SlackClient(HttpClient http, Uri baseUrl, string token, SlackRateLimits limits, double pace)
 {
+    /// <summary>The metadata event type MeshClaw's outbox posts carry, so a post cut by a crash is found, not repeated.</summary>
+    public const string OutboxEventType = "meshclaw_outbox";
+
     private const int MaxRateLimitRetries = 3;
     private static readonly TimeSpan LongestRetryAfter = TimeSpan.FromSeconds(60);
 
@@ -23,9 +27,16 @@ public sealed class SlackClient(HttpClient http, Uri baseUrl, string token, Time
         return new SlackIdentity(Str(r, "user_id") ?? "", Str(r, "user"), Str(r, "team_id") ?? "", Str(r, "team"), Str(r, "bot_id"));
     }
 
-    public async Task<SlackMessageRef> PostMessageAsync(string channel, string text, string? threadTs, JsonArray? blocks, CancellationToken cancellationToken)
+    /// <param name="outboxKey">The outbox notification this post delivers: carried as message metadata, so <see cref="HistoryAsync"/> finds it again.</param>
+    public async Task<SlackMessageRef> PostMessageAsync(string channel, string text, string? threadTs, JsonArray? blocks, CancellationToken cancellationToken,
+        string? outboxKey = null)
     {
         var body = new JsonObject { ["channel"] = channel, ["text"] = text };
+        if (outboxKey is not null)
+        {
+            body["metadata"] = new JsonObject { ["event_type"] = OutboxEventType, ["event_payload"] = new JsonObject { ["key"] = outboxKey } };
+        }
+
         if (threadTs is not null)
         {
             body["thread_ts"] = threadTs;
@@ -36,7 +47,7 @@ public sealed class SlackClient(HttpClient http, Uri baseUrl, string token, Time
             body["blocks"] = blocks;
         }
 
-        var r = await CallAsync("chat.postMessage", Json(body), cancellationToken);
+        var r = await CallAsync("chat.postMessage", Json(body), cancellationToken, channel);
         return new SlackMessageRef(Str(r, "channel") ?? channel, Str(r, "ts") ?? throw new SlackApiException("chat.postMessage", "no ts in the answer"));
     }
 
@@ -60,9 +71,9 @@ public sealed class SlackClient(HttpClient http, Uri baseUrl, string token, Time
     public Task UnreactAsync(string channel, string ts, string emoji, CancellationToken cancellationToken) =>
         CallAsync("reactions.remove", Json(new JsonObject { ["channel"] = channel, ["timestamp"] = ts, ["name"] = emoji.Trim(':') }), cancellationToken);
 
-    /// <summary>The newest messages of a conversation, following <c>next_cursor</c> until <paramref name="limit"/> are read.</summary>
+    /// <summary>The newest messages of a conversation (with their metadata), following <c>next_cursor</c> until <paramref name="limit"/> are read.</summary>
     public Task<IReadOnlyList<SlackMessage>> HistoryAsync(string channel, int limit, CancellationToken cancellationToken) =>
-        PagedAsync("conversations.history", [KeyValuePair.Create("channel", channel)], limit, cancellationToken);
+        PagedAsync("conversations.history", [KeyValuePair.Create("channel", channel), KeyValuePair.Create("include_all_metadata", "true")], limit, cancellationToken);
 
     /// <summary>A thread: its parent first, then the replies.</summary>
     public Task<IReadOnlyList<SlackMessage>> RepliesAsync(string channel, string threadTs, int limit, CancellationToken cancellationToken) =>
@@ -113,7 +124,7 @@ public sealed class SlackClient(HttpClient http, Uri baseUrl, string token, Time
             if (r.TryGetProperty("messages", out var list) && list.ValueKind == JsonValueKind.Array)
             {
                 messages.AddRange(list.EnumerateArray().Select(m =>
-                    new SlackMessage(Str(m, "ts") ?? "", Str(m, "user"), Str(m, "text") ?? "", Str(m, "thread_ts"), Str(m, "bot_id"))));
+                    new SlackMessage(Str(m, "ts") ?? "", Str(m, "user"), Str(m, "text") ?? "", Str(m, "thread_ts"), Str(m, "bot_id")) { OutboxKey = OutboxKeyOf(m) }));
             }
 
             cursor = r.TryGetProperty("response_metadata", out var meta) && Str(meta, "next_cursor") is { Length: > 0 } next ? next : null;
@@ -123,10 +134,11 @@ public sealed class SlackClient(HttpClient http, Uri baseUrl, string token, Time
         return messages.Count > limit ? messages[..limit] : messages;
     }
 
-    private async Task<JsonElement> CallAsync(string method, Func<HttpContent> content, CancellationToken cancellationToken)
+    private async Task<JsonElement> CallAsync(string method, Func<HttpContent> content, CancellationToken cancellationToken, string? channel = null)
     {
         for (var attempt = 0; ; attempt++)
         {
+            await limits.WaitTurnAsync(method, channel, pace, cancellationToken);
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, method)) { Content = content() };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             HttpResponseMessage response;
@@ -136,7 +148,12 @@ public sealed class SlackClient(HttpClient http, Uri baseUrl, string token, Time
             }
             catch (HttpRequestException ex)
             {
-                throw new SlackApiException(method, $"cannot reach {baseUrl.Host}: {ex.Message}", inner: ex);
+                // The request may have reached Slack before the connection went: whoever retries must look first.
+                throw new SlackApiException(method, $"cannot reach {baseUrl.Host}: {ex.Message}", inner: ex) { InDoubt = true };
+            }
+            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new SlackApiException(method, "timed out", inner: ex) { InDoubt = true };
             }
 
             using (response)
@@ -144,12 +161,12 @@ public sealed class SlackClient(HttpClient http, Uri baseUrl, string token, Time
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
                     var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+                    limits.Hold(method, wait, pace);
                     if (attempt >= MaxRateLimitRetries || wait > LongestRetryAfter)
                     {
-                        throw new SlackApiException(method, "ratelimited");
+                        throw new SlackApiException(method, "ratelimited") { RetryAfter = wait };
                     }
 
-                    await Task.Delay(wait, time, cancellationToken);
                     continue;
                 }
 
@@ -167,6 +184,10 @@ public sealed class SlackClient(HttpClient http, Uri baseUrl, string token, Time
                 {
                     throw new SlackApiException(method, "the answer is not JSON", inner: ex);
                 }
+                catch (HttpRequestException ex)
+                {
+                    throw new SlackApiException(method, $"the answer was cut: {ex.Message}", inner: ex) { InDoubt = true };
+                }
 
                 if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("ok", out var ok) || ok.ValueKind != JsonValueKind.True)
                 {
@@ -177,6 +198,10 @@ public sealed class SlackClient(HttpClient http, Uri baseUrl, string token, Time
             }
         }
     }
+
+    private static string? OutboxKeyOf(JsonElement message) =>
+        message.TryGetProperty("metadata", out var metadata) && Str(metadata, "event_type") == OutboxEventType
+            && metadata.TryGetProperty("event_payload", out var payload) ? Str(payload, "key") : null;
 
     private static Func<HttpContent> Form(params KeyValuePair<string, string>[] fields) => () => new FormUrlEncodedContent(fields);
 

@@ -9,7 +9,7 @@ public sealed class SlackConfigSection() : ConfigSection<SlackSettings>("slack")
     public override SlackSettings Read(JsonElement section, ConfigReader at)
     {
         at.Expect(section, JsonValueKind.Object, "slack");
-        at.OnlyKnown(section, "slack", "apiBaseUrl", "botTokenSecret", "appTokenSecret", "signingSecret", "owner", "ownerChannel", "botUserId", "team", "allowedUsers", "agent", "socketMode");
+        at.OnlyKnown(section, "slack", "apiBaseUrl", "botTokenSecret", "appTokenSecret", "signingSecret", "owner", "ownerChannel", "botUserId", "team", "allowedUsers", "agent", "socketMode", "pacePercent");
         var defaults = new SlackSettings();
         var baseUrl = defaults.ApiBaseUrl;
         if (at.Text(section, "apiBaseUrl", "slack.apiBaseUrl") is { } text)
@@ -35,6 +35,9 @@ public sealed class SlackConfigSection() : ConfigSection<SlackSettings>("slack")
             AllowedUsers = at.StringList(section, "allowedUsers", "slack.allowedUsers"),
             Agent = at.Text(section, "agent", "slack.agent") ?? defaults.Agent,
             SocketMode = at.Flag(section, "socketMode", "slack.socketMode") ?? defaults.SocketMode,
+            Pace = at.Number(section, "pacePercent", "slack.pacePercent") is { } percent
+                ? percent <= 100 ? percent / 100.0 : throw at.Error("slack.pacePercent", "must be from 0 to 100 (100: Slack's own rate tiers)")
+                : defaults.Pace,
         };
     }
 

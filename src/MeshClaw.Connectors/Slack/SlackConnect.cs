@@ -6,17 +6,19 @@ using MeshClaw.Core.Modules;
 namespace MeshClaw.Connectors.Slack;
 
 /// <summary>
-/// <c>meshclaw connect slack</c>: asks for the bot token (xoxb) and the app-level token (xapp, Socket Mode), checks them
-/// for real (auth.test, the owner with users.info, the owner's DM, apps.connections.open) and saves nothing when a check
-/// fails, saying what is wrong: a refused token, a missing scope (named), Socket Mode not enabled.
+/// <c>meshclaw connect slack</c>: asks for the bot token (xoxb), the app-level token (xapp, Socket Mode) and the signing
+/// secret (Events API; either of the last two may be left empty, not both), checks them for real (auth.test, the owner
+/// with users.info, the owner's DM, apps.connections.open; the signing secret's form, which no API call can check) and
+/// saves nothing when a check fails, saying what is wrong: a refused token, a missing scope (named), Socket Mode not enabled.
 /// </summary>
-public sealed class SlackConnect : IConnectCommand
+public sealed partial class SlackConnect : IConnectCommand
 {
     public const string BotSecret = "SLACK_BOT_TOKEN";
     public const string AppSecret = "SLACK_APP_TOKEN";
+    public const string SigningSecret = "SLACK_SIGNING_SECRET";
 
     public string Name => "slack";
-    public string Description => "Connect a Slack workspace: stores the bot and app tokens encrypted, checks them, records you as the owner";
+    public string Description => "Connect a Slack workspace: stores the bot and app tokens and the signing secret encrypted, checks them, records you as the owner";
 
     public IReadOnlyList<ConnectOption> Options { get; } =
     [
@@ -56,19 +58,32 @@ public sealed class SlackConnect : IConnectCommand
             return 2;
         }
 
-        // Piped input may carry both tokens, one a line; a terminal asks for each.
-        var lines = console.ReadSecret($"{BotSecret} (xoxb-...)").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // Piped input may carry the tokens and the signing secret, one a line; a terminal asks for each.
+        var lines = console.ReadSecret($"{BotSecret} (xoxb-...)").Split('\n', StringSplitOptions.TrimEntries);
         var bot = lines.ElementAtOrDefault(0) ?? "";
-        var app = lines.ElementAtOrDefault(1) ?? console.ReadSecret($"{AppSecret} (xapp-..., for Socket Mode)").Trim();
+        var app = lines.Length > 1 ? lines[1] : console.ReadSecret($"{AppSecret} (xapp-..., for Socket Mode; empty to use the Events API only)").Trim();
+        var signing = lines.Length > 2 ? lines[2] : console.ReadSecret($"{SigningSecret} (Basic Information > Signing Secret, for the Events API; empty for Socket Mode only)").Trim();
         if (!bot.StartsWith("xoxb-", StringComparison.Ordinal))
         {
             console.Error("the bot token must be the Bot User OAuth Token (xoxb-...) from OAuth & Permissions; nothing was saved");
             return 2;
         }
 
-        if (!app.StartsWith("xapp-", StringComparison.Ordinal))
+        if (app.Length > 0 && !app.StartsWith("xapp-", StringComparison.Ordinal))
         {
             console.Error("the app-level token must be an xapp-... token (Basic Information > App-Level Tokens, scope connections:write); nothing was saved");
+            return 2;
+        }
+
+        if (signing.Length > 0 && !SigningSecretForm().IsMatch(signing))
+        {
+            console.Error("the signing secret must be the 32 hexadecimal characters under Basic Information > App Credentials > Signing Secret; nothing was saved");
+            return 2;
+        }
+
+        if (app.Length == 0 && signing.Length == 0)
+        {
+            console.Error("give the app-level token (Socket Mode, no public URL needed) or the signing secret (Events API, behind a reverse proxy); nothing was saved");
             return 2;
         }
 
@@ -93,8 +108,12 @@ public sealed class SlackConnect : IConnectCommand
             }
 
             direct = await client.OpenDirectAsync(owner, cancellationToken);
-            console.Line($"checking Socket Mode with apps.connections.open...");
-            await connections.WithToken(settings.ApiBaseUrl, app).OpenConnectionAsync(cancellationToken);
+            if (app.Length > 0)
+            {
+                console.Line($"checking Socket Mode with apps.connections.open...");
+                await connections.WithToken(settings.ApiBaseUrl, app).OpenConnectionAsync(cancellationToken);
+            }
+
             await client.PostMessageAsync(direct, "MeshClaw is connected. Talk to me here; type pause, resume or status at any time.", null, null, cancellationToken);
         }
         catch (SlackApiException ex)
@@ -106,13 +125,32 @@ public sealed class SlackConnect : IConnectCommand
         node["ownerChannel"] = direct;
         node["botUserId"] = identity.UserId;
         node["team"] = identity.TeamId;
+        node["signingSecret"] = SigningSecret;
+        if (app.Length == 0)
+        {
+            node["socketMode"] = false;
+        }
+
         config["slack"] = node;
         var text = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         context.Secrets.Set(BotSecret, bot);
-        context.Secrets.Set(AppSecret, app);
+        var stored = new List<string> { BotSecret };
+        if (app.Length > 0)
+        {
+            context.Secrets.Set(AppSecret, app);
+            stored.Add(AppSecret);
+        }
+
+        if (signing.Length > 0)
+        {
+            context.Secrets.Set(SigningSecret, signing);
+            stored.Add(SigningSecret);
+        }
+
         await File.WriteAllTextAsync(home.ConfigFile, text, cancellationToken);
         console.Line($"connected Slack workspace {identity.Team ?? identity.TeamId} as bot {identity.User ?? identity.UserId}; owner {owner} (DM {direct})");
-        console.Line($"tokens stored as secrets {BotSecret} and {AppSecret}; settings saved in {home.ConfigFile}");
+        console.Line($"stored as secrets: {string.Join(", ", stored)}; settings saved in {home.ConfigFile}");
+        console.Line(app.Length > 0 ? "events arrive over Socket Mode" : "events arrive over the Events API: point the app's Request URLs at https://YOUR-PROXY/slack/events and /slack/interactive");
         if (AssistantAgentFile.EnsureWritten(home.Agents))
         {
             console.Line($"the assistant agent is ready in {Path.Combine(home.Agents, "assistant.md")}: it answers your DMs and mentions");
@@ -122,6 +160,9 @@ public sealed class SlackConnect : IConnectCommand
         console.Line(SlackManifest.Snippet);
         return 0;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-fA-F]{32,64}$")]
+    private static partial System.Text.RegularExpressions.Regex SigningSecretForm();
 
     private static SlackSettings Check(JsonObject config, string path)
     {

@@ -21,13 +21,16 @@ public sealed class SlackModule : IMeshClawModule
     public void Register(MeshClawBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(sp => new SlackConnections(sp.GetRequiredService<ISecretStore>().Get, sp.GetRequiredService<TimeProvider>()));
+        // Rate tiers are kept on the wall clock whatever MeshClaw's clock is: Slack counts on its own.
+        services.AddSingleton(sp => new SlackConnections(sp.GetRequiredService<ISecretStore>().Get, TimeProvider.System));
         services.AddSingleton<IToolSource, SlackToolSource>();
         services.AddSingleton<SlackInbox>();
         services.AddHostedService<SocketModeListener>();
         services.AddSingleton<SlackApprovals>();
         services.AddHostedService(sp => sp.GetRequiredService<SlackApprovals>());
-        services.AddHostedService<SlackOutboxDelivery>();
+        services.AddSingleton<SlackDeliveryHealth>();
+        services.AddSingleton<SlackOutboxDelivery>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlackOutboxDelivery>());
         services.AddSingleton<IDoctorCheck, SlackDoctor>();
         services.AddSingleton<IConnectorStatus, SlackStatus>();
     }

@@ -37,6 +37,12 @@ public sealed record SlackSettings
     /// <summary>Whether the gateway holds a Socket Mode connection (the default: no public URL needed).</summary>
     public bool SocketMode { get; init; } = true;
 
+    /// <summary>
+    /// How long the waits of Slack's rate tiers and Retry-After are, as a fraction of Slack's own (config
+    /// <c>pacePercent</c>, 100 by default). Only a test or benchmark against a fake server makes it smaller; 0 waits never.
+    /// </summary>
+    public double Pace { get; init; } = 1;
+
     public bool Connected => Owner is not null;
 
     public bool MayTalk(string user) => user == Owner || AllowedUsers.Contains(user, StringComparer.Ordinal);

@@ -57,6 +57,7 @@ public static class MeshClawServices
         services.AddSingleton<ToolCallExecutor>();
         services.AddSingleton<GrantBook>();
         services.AddHostedService<GrantSweeper>();
+        services.AddHostedService<Budgets.BudgetNotices>();
 
         // Runs.
         services.AddSingleton<RunLifecycle>();

@@ -37,7 +37,7 @@ public static class UsagePage
                 DashboardPage.Csrf(http), DashboardPage.Days(days).ToString(CultureInfo.InvariantCulture), await insights.ValueAsync(since, ct),
                 Chart.Bars([.. byDay.Select(d => (d.Key, (double)(d.InputTokens + d.OutputTokens)))], "tokens", v => Format.Compact(v)),
                 Chart.Bars([.. byDay.Select(d => (d.Key, (double)d.Cost))], "cost", v => Format.Money((decimal)v)),
-                await BudgetsAsync(spend, config.Current().Config.Budgets, agents, ct), groupings, await outcomes.RecentAsync(since, 50, ct),
+                await Budgets.BudgetStanding.ReadAsync(spend, config.Current().Config.Budgets, agents, ct), groupings, await outcomes.RecentAsync(since, 50, ct),
                 await insights.AsksAsync(since, ct), await triage.AccuracyAsync(since, ct))));
         });
 
@@ -68,34 +68,5 @@ public static class UsagePage
             // no-referrer), but only ever to a page of this dashboard.
             return await outcomes.FeedbackAsync(id, verdict, time.GetUtcNow(), ct) ? Results.LocalRedirect(DashboardPage.LocalPath(form["back"], "/usage")) : Results.NotFound();
         });
-    }
-
-    private static async Task<IReadOnlyList<BudgetRow>> BudgetsAsync(ISpendMeter spend, OverallBudget? overall, AgentCatalogSource agents, CancellationToken ct)
-    {
-        var rows = new List<BudgetRow>();
-        void Row(string who, string what, decimal used, decimal? limit, double warnAt)
-        {
-            if (limit is { } max && max > 0)
-            {
-                rows.Add(new BudgetRow(who, what, used, max, warnAt));
-            }
-        }
-
-        if (overall is not null)
-        {
-            var today = await spend.AllTodayAsync(ct);
-            Row("all agents", "tokens per day", today.Tokens, overall.TokensPerDay, overall.WarnAt);
-            Row("all agents", "cost per day", today.Cost, overall.CostPerDay, overall.WarnAt);
-            Row("all agents", "cost per month", await spend.AllThisMonthAsync(ct), overall.CostPerMonth, overall.WarnAt);
-        }
-
-        foreach (var agent in agents.Current().Agents.Where(a => a.Budget.TokensPerDay is not null || a.Budget.CostPerDay is not null))
-        {
-            var today = await spend.AgentTodayAsync(agent.Name, ct);
-            Row(agent.Name, "tokens per day", today.Tokens, agent.Budget.TokensPerDay, overall?.WarnAt ?? 0.8);
-            Row(agent.Name, "cost per day", today.Cost, agent.Budget.CostPerDay, overall?.WarnAt ?? 0.8);
-        }
-
-        return rows;
     }
 }

@@ -287,5 +287,12 @@ public static class SchemaMigrations
             CREATE TABLE outbox_deliveries (outbox_id INTEGER NOT NULL REFERENCES outbox(id), channel TEXT NOT NULL, reference TEXT NOT NULL,
                 at INTEGER NOT NULL, PRIMARY KEY (outbox_id, channel)) WITHOUT ROWID;
             """),
+        // A delivery's attempt is written before the post: one still in doubt at start (a kill between the post and its record)
+        // is looked for in the channel before posting again; a refused one is failed with Slack's error, and the queue goes on.
+        new(12, "outbox delivery attempts", """
+            CREATE TABLE outbox_attempts (outbox_id INTEGER NOT NULL REFERENCES outbox(id), channel TEXT NOT NULL, attempts INTEGER NOT NULL,
+                started_at INTEGER NOT NULL, in_doubt INTEGER NOT NULL, last_error TEXT, failed INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (outbox_id, channel)) WITHOUT ROWID;
+            """),
     ];
 }

@@ -41,6 +41,10 @@ public sealed class FakeSlackServer : IAsyncDisposable
     private readonly List<SlackPosted> _messages = [];
     private readonly List<string> _acks = [];
     private readonly ConcurrentDictionary<string, int> _rateLimits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _cuts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _callCounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _everyNth = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _holds = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocket? _socket;
@@ -91,6 +95,24 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     /// <summary>The next <paramref name="times"/> calls of <paramref name="method"/> answer 429 with Retry-After.</summary>
     public void RateLimit(string method, int times) => _rateLimits[method] = times;
+
+    /// <summary>From now on every <paramref name="n"/>th call of <paramref name="method"/> answers 429 with Retry-After (0: never).</summary>
+    public void RateLimitEvery(string method, int n) => _everyNth[method] = n;
+
+    /// <summary>
+    /// The next <paramref name="times"/> calls of <paramref name="method"/> take effect, but the connection is cut before
+    /// the answer: as a gateway killed between Slack's work and its own record of it sees it.
+    /// </summary>
+    public void CutAfterEffect(string method, int times) => _cuts[method] = times;
+
+    /// <summary>
+    /// The next <paramref name="times"/> calls of <paramref name="method"/> take effect and are then never answered (until
+    /// the server stops): the caller is left waiting, as a gateway is when it is killed between Slack's work and its record.
+    /// </summary>
+    public void HoldAfterEffect(string method, int times) => _holds[method] = times;
+
+    /// <summary>Refuses a chat.postMessage (channel, text) with the error it returns (<c>ok: false</c>); null lets it through.</summary>
+    public Func<string, string, string?>? RefusePost { get; set; }
 
     /// <summary>A message someone wrote, for conversations.history to find.</summary>
     public string Seed(string channel, string user, string text, string? threadTs = null)
@@ -259,15 +281,45 @@ public sealed class FakeSlackServer : IAsyncDisposable
         }
 
         Changed();
-        if (_rateLimits.TryGetValue(method, out var left) && left > 0)
+        var count = _callCounts.AddOrUpdate(method, 1, (_, n) => n + 1);
+        if ((_rateLimits.TryGetValue(method, out var left) && left > 0) || (_everyNth.TryGetValue(method, out var nth) && nth > 0 && count % nth == 0))
         {
-            _rateLimits[method] = left - 1;
+            if (left > 0)
+            {
+                _rateLimits[method] = left - 1;
+            }
+
             context.Response.StatusCode = 429;
             context.Response.Headers.RetryAfter = "1";
             return;
         }
 
         var answer = Answer(method, token, arguments);
+        if (_holds.TryGetValue(method, out var holds) && holds > 0)
+        {
+            _holds[method] = holds - 1;
+            Changed();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, context.RequestAborted).Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller went away (killed) or the server is stopping.
+            }
+
+            context.Abort();
+            return;
+        }
+
+        if (_cuts.TryGetValue(method, out var cuts) && cuts > 0)
+        {
+            _cuts[method] = cuts - 1;
+            Changed();
+            context.Abort();
+            return;
+        }
+
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(answer.ToJsonString(), _stopping.Token);
         Changed();
@@ -336,11 +388,16 @@ public sealed class FakeSlackServer : IAsyncDisposable
                 return new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = DirectOf(Arg("users")) } };
             case "chat.postMessage":
             {
+                if (RefusePost?.Invoke(Arg("channel"), Arg("text")) is { } refused)
+                {
+                    return Error(refused);
+                }
+
                 var ts = NextTs();
                 var thread = a["thread_ts"]?.GetValue<string>();
                 lock (_gate)
                 {
-                    _messages.Add(new SlackPosted(Arg("channel"), ts, BotUserId, Arg("text"), thread) { Blocks = a["blocks"]?.ToJsonString(JsonResponse.WireOptions) });
+                    _messages.Add(new SlackPosted(Arg("channel"), ts, BotUserId, Arg("text"), thread) { Blocks = a["blocks"]?.ToJsonString(JsonResponse.WireOptions), Metadata = a["metadata"]?.ToJsonString() });
                 }
 
                 return new JsonObject { ["ok"] = true, ["channel"] = Arg("channel"), ["ts"] = ts, ["message"] = new JsonObject { ["text"] = Arg("text"), ["user"] = BotUserId, ["ts"] = ts } };
@@ -387,11 +444,22 @@ public sealed class FakeSlackServer : IAsyncDisposable
         var limit = int.TryParse(a["limit"]?.GetValue<string>(), CultureInfo.InvariantCulture, out var l) ? Math.Min(l, 2) : 2;
         // Two a page, so pagination is always exercised.
         var page = all.Skip(start).Take(limit).ToList();
+        // As Slack: metadata only when include_all_metadata is asked for.
+        var withMetadata = a["include_all_metadata"]?.GetValue<string>() is "true" or "1";
         var next = start + page.Count < all.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : "";
         return new JsonObject
         {
             ["ok"] = true,
-            ["messages"] = new JsonArray([.. page.Select(m => (JsonNode)new JsonObject { ["type"] = "message", ["user"] = m.User, ["text"] = m.Text, ["ts"] = m.Ts, ["thread_ts"] = m.ThreadTs })]),
+            ["messages"] = new JsonArray([.. page.Select(m =>
+            {
+                var message = new JsonObject { ["type"] = "message", ["user"] = m.User, ["text"] = m.Text, ["ts"] = m.Ts, ["thread_ts"] = m.ThreadTs };
+                if (withMetadata && m.Metadata is not null)
+                {
+                    message["metadata"] = JsonNode.Parse(m.Metadata);
+                }
+
+                return (JsonNode)message;
+            })]),
             ["has_more"] = next.Length > 0,
             ["response_metadata"] = new JsonObject { ["next_cursor"] = next },
         };

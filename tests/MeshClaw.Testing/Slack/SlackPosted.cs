@@ -7,4 +7,7 @@ public sealed record SlackPosted(string Channel, string Ts, string? User, string
 
     /// <summary>The Block Kit blocks as sent (JSON), if any.</summary>
     public string? Blocks { get; init; }
+
+    /// <summary>The message metadata as sent (<c>event_type</c>, <c>event_payload</c>), if any.</summary>
+    public string? Metadata { get; init; }
 }

@@ -22,6 +22,7 @@ public sealed class SlackApprovalTests : IAsyncLifetime
     private TestMeshClaw _meshClaw = null!;
     private SocketModeListener _listener = null!;
     private SlackApprovals _approvals = null!;
+    private SlackOutboxDelivery _delivery = null!;
 
     private static string Dm => FakeSlackServer.DirectOf(Owner);
 
@@ -39,6 +40,9 @@ public sealed class SlackApprovalTests : IAsyncLifetime
         _meshClaw.Get<SlackInbox>().Handled += _outcomes.Add;
         _approvals = _meshClaw.Get<SlackApprovals>();
         await _approvals.StartAsync(CancellationToken.None);
+        // Approvals reach Slack through the outbox; its delivery is woken by each request (the fake clock never ticks it).
+        _delivery = _meshClaw.Get<SlackOutboxDelivery>();
+        await _delivery.StartAsync(CancellationToken.None);
         _listener = new SocketModeListener(_meshClaw.Get<ICurrentConfig>(), _meshClaw.Get<SlackConnections>(), _meshClaw.Get<SlackInbox>(), _meshClaw.Time,
             NullLogger<SocketModeListener>.Instance);
         await _listener.StartAsync(CancellationToken.None);
@@ -48,6 +52,7 @@ public sealed class SlackApprovalTests : IAsyncLifetime
     {
         await _listener.StopAsync(CancellationToken.None);
         await _approvals.StopAsync(CancellationToken.None);
+        await _delivery.StopAsync(CancellationToken.None);
         await _slack.DisposeAsync();
         await _meshClaw.DisposeAsync();
     }
@@ -95,6 +100,29 @@ public sealed class SlackApprovalTests : IAsyncLifetime
         Assert.Equal($"slack:{Owner}", stored.DecidedBy);
         var edited = await _slack.WaitAsync(() => _slack.Messages.FirstOrDefault(m => m.Ts == message.Ts && m.Text.StartsWith("Approved by", StringComparison.Ordinal)), Timeout);
         Assert.DoesNotContain(ApprovalMessage.ApproveAction, edited.Blocks, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OwnerPressesApprove_AfterARestart_TheApprovalIsAnswered_AndTheMessageStillSaysWhoAnswered()
+    {
+        var (approval, message) = await RequestAsync();
+        // As after a restart: the approvals' messenger is a new one, with nothing in memory.
+        await _approvals.StopAsync(CancellationToken.None);
+        var restarted = new SlackApprovals(_meshClaw.Get<IEventStream>(), _meshClaw.Get<ICurrentConfig>(), _meshClaw.Get<SlackConnections>(),
+            _meshClaw.Get<MeshClaw.Core.Channels.IOutbox>(), _delivery, _meshClaw.Time, NullLogger<SlackApprovals>.Instance);
+        await restarted.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.Equal("approved", await PressAsync(Owner, ApprovalMessage.ApproveAction, approval, message));
+
+            var edited = await _slack.WaitAsync(() => _slack.Messages.FirstOrDefault(m => m.Ts == message.Ts && m.Text.StartsWith("Approved by", StringComparison.Ordinal)), Timeout);
+            Assert.DoesNotContain(ApprovalMessage.ApproveAction, edited.Blocks, StringComparison.Ordinal);
+            Assert.Single(_slack.Messages, m => m.Blocks?.Contains(approval.Id, StringComparison.Ordinal) == true);
+        }
+        finally
+        {
+            await restarted.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]

@@ -29,9 +29,13 @@ public sealed class SlackConnectTests : IAsyncLifetime
         Directory.Delete(_home.Root, recursive: true);
     }
 
-    private async Task<(int Code, RecordingConsole Console, FileSecretStore Secrets)> ConnectAsync(string bot = FakeSlackServer.BotToken, string app = FakeSlackServer.AppToken, string owner = Owner)
+    private const string Signing = "8f742231b10e8888abcd99yyyzzz85a5";
+    private const string GoodSigning = "8f742231b10e8888abcd99eeefff85a5";
+
+    private async Task<(int Code, RecordingConsole Console, FileSecretStore Secrets)> ConnectAsync(string bot = FakeSlackServer.BotToken, string app = FakeSlackServer.AppToken, string owner = Owner,
+        string signing = "")
     {
-        var console = new RecordingConsole(bot + "\n" + app + "\n");
+        var console = new RecordingConsole(bot + "\n" + app + "\n" + signing);
         var secrets = new FileSecretStore(_home.Root);
         var input = new ConnectInput(new Dictionary<string, string?> { ["owner"] = owner, ["api-base-url"] = _slack.ApiBaseUrl.ToString() });
         var code = await new SlackConnect().RunAsync(input, new ConnectContext(_home, secrets, [new SlackConfigSection()], console), CancellationToken.None);
@@ -112,10 +116,65 @@ public sealed class SlackConnectTests : IAsyncLifetime
         AssertNothingSaved(secrets);
     }
 
+    [Fact]
+    public async Task SigningSecretGivenToo_IsStored_AndConfigNamesIt()
+    {
+        var (code, console, secrets) = await ConnectAsync(signing: GoodSigning);
+
+        Assert.True(code == 0, string.Join("\n", console.Errors));
+        Assert.Equal(GoodSigning, secrets.Get(SlackConnect.SigningSecret));
+        var config = await File.ReadAllTextAsync(_home.ConfigFile, CancellationToken.None);
+        Assert.DoesNotContain(GoodSigning, config, StringComparison.Ordinal);
+        Assert.Equal(SlackConnect.SigningSecret, JsonDocument.Parse(config).RootElement.GetProperty("slack").GetProperty("signingSecret").GetString());
+    }
+
+    [Fact]
+    public async Task EventsApiOnly_NoAppToken_StoresTheSigningSecret_AndTurnsSocketModeOff()
+    {
+        var (code, console, secrets) = await ConnectAsync(app: "", signing: GoodSigning);
+
+        Assert.True(code == 0, string.Join("\n", console.Errors));
+        Assert.Equal(GoodSigning, secrets.Get(SlackConnect.SigningSecret));
+        Assert.Null(secrets.Get(SlackConnect.AppSecret));
+        Assert.False(JsonDocument.Parse(await File.ReadAllTextAsync(_home.ConfigFile, CancellationToken.None)).RootElement.GetProperty("slack").GetProperty("socketMode").GetBoolean());
+        Assert.DoesNotContain(_slack.Calls, c => c.Method == "apps.connections.open");
+    }
+
+    [Fact]
+    public async Task MalformedSigningSecret_IsRefusedBeforeAnyCall_AndNothingIsSaved()
+    {
+        var (code, console, secrets) = await ConnectAsync(signing: Signing);
+
+        Assert.Equal(2, code);
+        Assert.Contains(console.Errors, e => e.Contains("Signing Secret", StringComparison.Ordinal) && e.Contains("nothing was saved", StringComparison.Ordinal));
+        Assert.Empty(_slack.Calls);
+        AssertNothingSaved(secrets);
+    }
+
+    [Fact]
+    public async Task SigningSecretGiven_ButTheBotTokenRefused_SavesNothing()
+    {
+        var (code, _, secrets) = await ConnectAsync(bot: "xoxb-revoked", signing: GoodSigning);
+
+        Assert.Equal(1, code);
+        AssertNothingSaved(secrets);
+    }
+
+    [Fact]
+    public async Task NeitherAppTokenNorSigningSecret_IsRefused_AndNothingIsSaved()
+    {
+        var (code, console, secrets) = await ConnectAsync(app: "");
+
+        Assert.Equal(2, code);
+        Assert.Contains(console.Errors, e => e.Contains("signing secret", StringComparison.Ordinal));
+        AssertNothingSaved(secrets);
+    }
+
     private void AssertNothingSaved(FileSecretStore secrets)
     {
         Assert.Null(secrets.Get(SlackConnect.BotSecret));
         Assert.Null(secrets.Get(SlackConnect.AppSecret));
+        Assert.Null(secrets.Get(SlackConnect.SigningSecret));
         Assert.Equal("""{ "models": {} }""", File.ReadAllText(_home.ConfigFile));
         Assert.False(File.Exists(Path.Combine(_home.Agents, "assistant.md")));
     }
