@@ -38,7 +38,8 @@ public sealed class CommandSandboxTests : IDisposable
 
     private ToolContext Context => new("tester", new RunId("run_t"), Workspace, TimeProvider.System);
 
-    private RunCommandTool Tool(SandboxMode mode = SandboxMode.Auto, int timeoutSeconds = 20, CommandSandbox? sandbox = null) =>
+    // Required by default: on a machine without bubblewrap these escape attempts must be refused, not run for real.
+    private RunCommandTool Tool(SandboxMode mode = SandboxMode.Required, int timeoutSeconds = 20, CommandSandbox? sandbox = null) =>
         new(new ShellSettings { Sandbox = mode, Timeout = TimeSpan.FromSeconds(timeoutSeconds) }, sandbox ?? _sandbox);
 
     // Bounded: a process that escaped the group would hold the output pipes open and the call would never end.
@@ -171,7 +172,7 @@ public sealed class CommandSandboxTests : IDisposable
         var contained = await PlanAsync(Tool(), "ls");
         var online = await PlanAsync(Tool(), "ls", network: true);
         var off = await PlanAsync(Tool(SandboxMode.Off), "ls");
-        var unavailable = await PlanAsync(Tool(sandbox: missing), "ls");
+        var unavailable = await PlanAsync(Tool(SandboxMode.Auto, sandbox: missing), "ls");
         var required = await Assert.ThrowsAsync<InvalidOperationException>(() => PlanAsync(Tool(SandboxMode.Required, sandbox: missing), "ls"));
 
         Assert.True(contained is { Contained: true, AllowListed: true });
@@ -186,7 +187,7 @@ public sealed class CommandSandboxTests : IDisposable
     [Fact]
     public async Task WithoutBubblewrap_CommandsRunAsBefore_AndSaySo()
     {
-        var result = await RunAsync(Tool(sandbox: new CommandSandbox(_home.Root, "/nonexistent/bwrap")), $"cat {_home.Root}/secrets.json");
+        var result = await RunAsync(Tool(SandboxMode.Auto, sandbox: new CommandSandbox(_home.Root, "/nonexistent/bwrap")), $"cat {_home.Root}/secrets.json");
 
         Assert.Contains("sandbox: none (it does not work here: /nonexistent/bwrap (bubblewrap) is not installed)", result.Content, StringComparison.Ordinal);
         Assert.Contains("ghp_sandboxtestvalue", result.Content, StringComparison.Ordinal);
