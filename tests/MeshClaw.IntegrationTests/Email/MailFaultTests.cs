@@ -207,7 +207,8 @@ public sealed class MailFaultTests(ITestOutputHelper output) : IAsyncLifetime
         await inbox.MoveToAsync([.. ids.Take(120).Select(id => uids[id])], newsletters);
         await inbox.CopyToAsync(uids[ids[120]], newsletters);
         await inbox.CloseAsync();
-        var home = new Core.Home.MeshClawHome(Directory.CreateTempSubdirectory("meshclaw-faults").FullName);
+        using var folder = new TestHome();
+        var home = new Core.Home.MeshClawHome(folder.Root);
         long intent;
         await using (var before = await StartAsync(home))
         {
@@ -241,7 +242,8 @@ public sealed class MailFaultTests(ITestOutputHelper output) : IAsyncLifetime
         var boss = MailFixtures.NeedsReply();
         await _dave.AppendAsync("INBOX", boss);
         // What a kill between the APPEND and its journal result leaves: the intent, and the marked draft in Drafts.
-        var home = new Core.Home.MeshClawHome(Directory.CreateTempSubdirectory("meshclaw-faults").FullName);
+        using var folder = new TestHome();
+        var home = new Core.Home.MeshClawHome(folder.Root);
         long intent;
         await using (var before = await StartAsync(home))
         {
