@@ -25,6 +25,9 @@ public sealed record AgentDefinition
     public string? Builtin { get; init; }
     /// <summary><c>mode: suggest</c> puts every run of the agent in suggest mode: each change is a proposal the user approves.</summary>
     public AgentMode Mode { get; init; } = AgentMode.Act;
+    /// <summary><c>context_tokens</c>: what a run starts from (instructions, session history, the new message) is kept within this many tokens; the new message is never cut.</summary>
+    public int ContextTokens { get; init; } = DefaultContextTokens;
+    public const int DefaultContextTokens = 16_000;
     /// <summary>The Markdown body: the agent's instructions.</summary>
     public required string Instructions { get; init; }
     public required string SourcePath { get; init; }

@@ -13,7 +13,7 @@ namespace MeshClaw.Core.Agents;
 public static partial class AgentFileParser
 {
     private static readonly HashSet<string> KnownFields =
-        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget", "quiet_hours", "subagents", "mail_folders", "slack_channels", "builtin", "mode"];
+        ["name", "description", "model", "fallbacks", "tools", "triggers", "budget", "quiet_hours", "subagents", "mail_folders", "slack_channels", "builtin", "mode", "context_tokens"];
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex AgentName();
@@ -91,6 +91,7 @@ public static partial class AgentFileParser
             SlackChannels = reader.StringList(root, "slack_channels"),
             Builtin = reader.OptionalString(root, "builtin"),
             Mode = ReadMode(root, reader),
+            ContextTokens = ReadContextTokens(root, reader),
             Instructions = body,
             SourcePath = path,
         };
@@ -204,6 +205,22 @@ public static partial class AgentFileParser
             CostPerDay = reader.Number(budget, "cost_per_day", "budget.cost_per_day"),
             MaxSteps = maxSteps is { } steps ? (int)Math.Clamp(steps, 1, 200) : AgentBudget.Default.MaxSteps,
         };
+    }
+
+    private static int ReadContextTokens(YamlMappingNode root, FrontMatterReader reader)
+    {
+        if (reader.Number(root, "context_tokens", "context_tokens") is not { } tokens)
+        {
+            return AgentDefinition.DefaultContextTokens;
+        }
+
+        if (tokens is < 1000 or > 2_000_000)
+        {
+            reader.Error(FrontMatterReader.NodeOf(root, "context_tokens")!, "context_tokens", $"{tokens} is out of range; use a number of tokens from 1000 to 2000000");
+            return AgentDefinition.DefaultContextTokens;
+        }
+
+        return (int)tokens;
     }
 
     private static AgentLoadResult Fail(string path, int line, string field, string message) =>

@@ -7,15 +7,22 @@ namespace MeshClaw.Core.Loop;
 
 /// <summary>
 /// Builds the compact context a run starts from: the agent's instructions, the session's earlier questions and
-/// answers (no tool chatter), and the new message, with any content that came with the trigger wrapped as untrusted
+/// answers (no tool chatter) within the agent's context allowance (<see cref="HistoryWindow"/>), and the new message, with any content that came with the trigger wrapped as untrusted
 /// data after the user's own words. Stable text first, so provider prompt caches hit.
 /// </summary>
 public static class ContextAssembler
 {
     public static List<ChatMessage> Build(AgentDefinition agent, IReadOnlyList<RunRecord> history, string message, TriggerContent? content, UntrustedFence fence)
     {
-        var messages = new List<ChatMessage>(2 + history.Count * 2) { new(ChatRole.System, agent.Instructions) };
-        foreach (var turn in history.Where(t => !string.IsNullOrEmpty(t.Answer) || t.Status == RunStatus.Succeeded))
+        var messages = new List<ChatMessage>(3 + history.Count * 2) { new(ChatRole.System, agent.Instructions) };
+        var (recap, turns) = HistoryWindow.Fit([.. history.Where(t => !string.IsNullOrEmpty(t.Answer) || t.Status == RunStatus.Succeeded)],
+            HistoryWindow.Allowance(agent.ContextTokens, agent.Instructions, message));
+        if (recap is not null)
+        {
+            messages.Add(new ChatMessage(ChatRole.User, recap));
+        }
+
+        foreach (var turn in turns)
         {
             messages.Add(new ChatMessage(ChatRole.User, turn.Input));
             if (!string.IsNullOrEmpty(turn.Answer))

@@ -41,6 +41,8 @@ public sealed class RunCoordinator(
     ILogger<RunCoordinator> logger) : ISubagentRunner, IDisposable
 {
     private const int MaxSubagentDepth = 3;
+    /// <summary>The session turns read for a chat turn; the agent's context allowance decides how much of them is sent.</summary>
+    private const int SessionTurns = 200;
     private readonly Dictionary<string, IRunProcedure> _procedures = procedures.ToDictionary(p => p.Name, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<RunId, (CancellationTokenSource Cancel, bool Interactive, Task Done)> _active = new();
     private readonly ConcurrentDictionary<RunId, int> _depth = new();
@@ -114,7 +116,7 @@ public sealed class RunCoordinator(
 
         var workspace = home.WorkspaceOf(agent.Name);
         Directory.CreateDirectory(workspace);
-        var history = session is null ? [] : await runs.SessionHistoryAsync(session, 20, cancellationToken);
+        var history = session is null ? [] : await runs.SessionHistoryAsync(session, SessionTurns, cancellationToken);
         return new AgentRunRequest
         {
             Id = RunId.New(time),
