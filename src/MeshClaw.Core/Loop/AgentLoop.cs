@@ -132,7 +132,7 @@ public sealed class AgentLoop(IOutcomes outcomes, AgentLoopOptions options) : IR
             }
 
             var result = await run.CallAsync(call, new CheckpointHooks(run, state, i), i == start ? awaitApprovalId : null, cancellationToken);
-            state.Messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, result.Result)]));
+            state.Messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, HistoryWindow.CutToolResult(result.Result, run.Agent.ContextTokens))]));
         }
     }
 

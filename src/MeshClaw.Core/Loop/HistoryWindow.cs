@@ -10,7 +10,7 @@ namespace MeshClaw.Core.Loop;
 /// rides along in every later request. Tool chatter is never in history to begin with. Newest turns go whole while they
 /// fit; a turn too large for its share is cut to head and tail with a note naming the run that holds the rest; older
 /// turns that no longer fit become one short deterministic recap. The new message is never cut here: whether it fits
-/// is the budget's call, which refuses before sending.
+/// is the budget's call, which refuses before sending. Tool results within a run are held to a share the same way.
 /// </summary>
 public static class HistoryWindow
 {
@@ -67,17 +67,26 @@ public static class HistoryWindow
     }
 
     /// <summary>Head and tail of an over-long text, with what was cut and where the whole of it is.</summary>
-    public static string Cut(string text, long limit, string runId)
+    public static string Cut(string text, long limit, string runId) =>
+        CutWithNote(text, limit, $"the whole text is in run {runId} (meshclaw runs show {runId})");
+
+    /// <summary>
+    /// A tool result larger than a quarter of the agent's context allowance, cut to head and tail: one huge file or
+    /// listing must not crowd out everything else, and the model is told how to get the rest.
+    /// </summary>
+    public static string CutToolResult(string result, int contextTokens) =>
+        CutWithNote(result, Math.Max(2000, contextTokens * 4L / TurnShare), "ask again for a part of it (a range, a filter, a narrower query) to see what is missing");
+
+    private static string CutWithNote(string text, long limit, string note)
     {
         if (text.Length <= limit)
         {
             return text;
         }
 
-        var keep = (int)Math.Max(100, limit - 160) / 2;
+        var keep = (int)Math.Max(100, limit - 200) / 2;
         var cut = text.Length - 2 * keep;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{text[..keep]}\n[... {cut:N0} characters cut to keep the context small; the whole text is in run {runId} (meshclaw runs show {runId}) ...]\n{text[^keep..]}");
+        return string.Create(CultureInfo.InvariantCulture, $"{text[..keep]}\n[... {cut:N0} characters cut to keep the context small; {note} ...]\n{text[^keep..]}");
     }
 
     /// <summary>The older turns, newest last, as one line each (the question's and answer's openings) within <paramref name="limit"/> characters.</summary>

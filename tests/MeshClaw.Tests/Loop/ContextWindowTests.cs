@@ -73,6 +73,20 @@ public sealed class ContextWindowTests
         Assert.DoesNotContain(context, m => m.Text == "earlier");
     }
 
+    [Fact]
+    public void AToolResultOverAQuarterOfTheAllowance_IsCutToHeadAndTail_WithHowToGetTheRest()
+    {
+        var listing = "FIRST" + new string('f', 100_000) + "LAST";
+
+        var cut = HistoryWindow.CutToolResult(listing, 16_000);
+
+        Assert.True(cut.Length <= 16_000, $"{cut.Length} characters");
+        Assert.StartsWith("FIRST", cut, StringComparison.Ordinal);
+        Assert.EndsWith("LAST", cut, StringComparison.Ordinal);
+        Assert.Contains("characters cut to keep the context small; ask again for a part of it", cut, StringComparison.Ordinal);
+        Assert.Equal("small", HistoryWindow.CutToolResult("small", 16_000));
+    }
+
     [Theory]
     [InlineData("context_tokens: 32000", 32000, null)]
     [InlineData("context_tokens: 12", AgentDefinition.DefaultContextTokens, "context_tokens: 12 is out of range")]
