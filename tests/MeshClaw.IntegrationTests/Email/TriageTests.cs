@@ -247,13 +247,23 @@ public sealed class TriageTests : IAsyncLifetime
         _home.Config("email", email)
             .RawAgentFile("inbox.md", "---\nname: inbox\nbuiltin: inbox\ntools: [email.read, email.move, email.flag, email.draft]\ntriggers:\n  - event: email.received\n---\nTriage the mail.\n");
         await _carol.FolderAsync("Junk");
+        // The seeder has logged in already: only logins after this point are the gateway's watchers.
+        var before = _mail.Log.Length;
         await using var gateway = await GatewayProcess.StartAsync(_home.Root);
-        await Eventually.GetAsync(() => Task.FromResult(_mail.Log.Contains("IDLE", StringComparison.Ordinal) || _mail.Log.Contains("Login: user=<carol>", StringComparison.Ordinal) ? "watching" : null),
+        await Eventually.GetAsync(() => Task.FromResult(_mail.Log[before..].Contains("Login: user=<carol>", StringComparison.Ordinal) ? "watching" : null),
             TimeSpan.FromSeconds(30), "the mail watcher to log in");
 
         await SendToCarolAsync(MailFixtures.Newsletter(77));
-        await Eventually.GetAsync(async () => (await _carol.ContentsAsync("Newsletters")).Count == 1 ? "filed" : null,
-            TimeSpan.FromSeconds(60), "the inbox agent to notice the new mail and file the newsletter");
+        try
+        {
+            await Eventually.GetAsync(async () => (await _carol.ContentsAsync("Newsletters")).Count == 1 ? "filed" : null,
+                TimeSpan.FromSeconds(60), "the inbox agent to notice the new mail and file the newsletter");
+        }
+        catch (TimeoutException ex)
+        {
+            var listed = await gateway.CliAsync("runs", "list");
+            throw new TimeoutException($"{ex.Message}\nruns:\n{listed}\nPostfix:\n{_mail.DeliveryLog}\nDovecot (tail):\n{_mail.Log[Math.Max(0, _mail.Log.Length - 4000)..]}", ex);
+        }
         // Filing moved the first newsletter out of the INBOX: that expunge starts nothing, and the next arrival, which
         // brings the INBOX back to one message, is still noticed.
         await SendToCarolAsync(MailFixtures.Newsletter(78));
