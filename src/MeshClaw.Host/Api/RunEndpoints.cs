@@ -60,6 +60,7 @@ public static class RunEndpoints
             return;
         }
 
+        http.Items[RequestErrors.RunAgentKey] = body.Agent;
         if (body.Trigger is not (null or "api" or "cli" or "chat"))
         {
             await WriteProblemAsync(http, 400, $"unknown trigger '{body.Trigger}'; use api, cli or chat");

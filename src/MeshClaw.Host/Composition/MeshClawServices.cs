@@ -57,6 +57,8 @@ public static class MeshClawServices
         services.AddSingleton<ToolCallExecutor>();
         services.AddSingleton<GrantBook>();
         services.AddHostedService<GrantSweeper>();
+        services.AddSingleton<RefusalAudit>();
+        services.AddHostedService(sp => sp.GetRequiredService<RefusalAudit>());
 
         // Runs.
         services.AddSingleton<RunLifecycle>();
