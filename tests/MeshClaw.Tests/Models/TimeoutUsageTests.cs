@@ -16,7 +16,7 @@ public sealed class TimeoutUsageTests : IAsyncLifetime
     public async Task DisposeAsync() => await _models.DisposeAsync();
 
     [Fact]
-    public async Task ARunWhoseModelHangs_ItsUsageRowSaysTimeout_AndTheApiShowsIt()
+    public async Task ARunWhoseModelHangs_ItsUsageRowSaysTimeout_AndTheApiAndDashboardShowIt()
     {
         _models.For("scripted-main").ReplyAlways(ScriptedReply.Delay(TimeSpan.FromMinutes(5), ScriptedReply.Text("too late")));
         await using var gateway = await InProcessGateway.StartAsync(_models, new Dictionary<string, string> { ["worker"] = "model: main" }, timeoutSeconds: 1);
@@ -24,8 +24,11 @@ public sealed class TimeoutUsageTests : IAsyncLifetime
         var run = await gateway.RunAsync("worker", "hello");
         using var client = gateway.ApiClient();
         var calls = await client.GetFromJsonAsync<ModelCallView[]>(new Uri($"api/runs/{run.Id}/usage", UriKind.Relative), ApiJson.Options);
+        using var browser = await gateway.DashboardClientAsync();
+        var page = await browser.GetStringAsync(new Uri($"runs/{run.Id}", UriKind.Relative));
 
         Assert.Contains("gave no complete answer within 1 s", run.Reason, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"outcome\">timeout</td>", page, StringComparison.Ordinal);
         var call = Assert.Single(calls!);
         Assert.Equal(UsageOutcome.Timeout, call.Outcome);
         Assert.Equal("timeout: model 'main' gave no complete answer within 1 s", call.Error);
