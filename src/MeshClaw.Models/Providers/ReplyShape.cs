@@ -18,7 +18,8 @@ public static class ReplyShape
             return (ModelReplyFault.NotTheProtocol, body.IsEmpty ? "returned an empty body, not JSON" : "returned a blank body, not JSON");
         }
 
-        if (text[0] == (byte)'<' || mediaType?.Contains("html", StringComparison.OrdinalIgnoreCase) == true)
+        // The body decides, not the Content-Type: some servers label good JSON text/html.
+        if (text[0] == (byte)'<')
         {
             return (ModelReplyFault.NotTheProtocol, $"returned HTML, not JSON: {Preview(text)}");
         }

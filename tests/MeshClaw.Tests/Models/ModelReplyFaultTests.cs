@@ -147,4 +147,13 @@ public sealed class ModelReplyFaultTests : IAsyncLifetime
 
         Assert.StartsWith($"{Where} sent a truncated reply: its stream ended after", failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task GoodJsonLabelledTextHtml_IsStillAnAnswer()
+    {
+        _server.For("scripted").ReplyAlways(ScriptedReply.Raw(
+            """{"id":"c1","object":"chat.completion","created":1,"model":"scripted","choices":[{"index":0,"message":{"role":"assistant","content":"fine"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"""));
+
+        Assert.Equal("fine", await AnswerAsync(Client(anthropic: false), streaming: false));
+    }
 }
