@@ -19,10 +19,11 @@ public sealed partial class RefusalAudit(IAuditLog audit, TimeProvider time, ILo
     public const int Capacity = 1_000;
 
     private readonly Lock _gate = new();
-    private readonly Queue<(AuditEvent Event, DateTimeOffset At)> _held = new();
+    private readonly Queue<(AuditEvent Event, DateTimeOffset At, int FailuresBefore)> _held = new();
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0);
     private int _dropped;
+    private int _failures;
 
     /// <summary>How many refusals wait to be written to the audit log.</summary>
     public int Held
@@ -48,7 +49,7 @@ public sealed partial class RefusalAudit(IAuditLog audit, TimeProvider time, ILo
                 return;
             }
 
-            _held.Enqueue((refusal, time.GetUtcNow()));
+            _held.Enqueue((refusal, time.GetUtcNow(), _failures));
         }
 
         if (!await TryWriteAsync(CancellationToken.None))
@@ -93,8 +94,9 @@ public sealed partial class RefusalAudit(IAuditLog audit, TimeProvider time, ILo
         {
             while (true)
             {
-                (AuditEvent Event, DateTimeOffset At) next;
+                (AuditEvent Event, DateTimeOffset At, int FailuresBefore) next;
                 int dropped;
+                bool late;
                 lock (_gate)
                 {
                     if (!_held.TryPeek(out next))
@@ -103,10 +105,11 @@ public sealed partial class RefusalAudit(IAuditLog audit, TimeProvider time, ILo
                     }
 
                     dropped = _dropped;
+                    // Held: a write failed while it waited (its own or one ahead of it).
+                    late = _failures > next.FailuresBefore || dropped > 0;
                 }
 
                 // Written at once: as it was. Written later: when it happened, and how many could not even be held.
-                var late = time.GetUtcNow() - next.At > TimeSpan.FromSeconds(1) || dropped > 0;
                 var record = late
                     ? next.Event with { Data = new { refusal = next.Event.Data, held = true, refusedAt = next.At.ToString("O", CultureInfo.InvariantCulture), notHeld = dropped } }
                     : next.Event;
@@ -116,6 +119,11 @@ public sealed partial class RefusalAudit(IAuditLog audit, TimeProvider time, ILo
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    lock (_gate)
+                    {
+                        _failures++;
+                    }
+
                     NotYet(log, ex.Message);
                     return false;
                 }
