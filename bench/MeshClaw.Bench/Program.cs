@@ -1,10 +1,15 @@
 using MeshClaw.Bench;
 
-// Usage: scripts/bench [startup|loop|security|credentials|triage|triage-week|dashboard|slack|all] [count: audit records (default 1000000) or messages (default 10000)]
+// Usage: scripts/bench [startup|load|loop|security|credentials|triage|triage-week|dashboard|slack|all] [count: audit records (default 1000000) or messages (default 10000)]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "startup" or "all")
 {
     await StartupBench.RunAsync();
+}
+
+if (which is "load" or "all")
+{
+    await LoadMemoryBench.RunAsync();
 }
 
 if (which is "loop" or "all")

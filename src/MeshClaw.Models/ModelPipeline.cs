@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace MeshClaw.Models;
 
 /// <summary>
-/// Builds the IChatClient an agent talks to: for each model of its chain, provider → metering → timeout →
+/// Builds the IChatClient an agent talks to: for each model of its chain, provider → timeout → metering →
 /// retry; then Microsoft.Extensions.AI's ordered failover across the chain. Every call an agent makes passes the metering layer.
 /// </summary>
 public sealed class ModelPipeline(
@@ -83,8 +83,9 @@ public sealed class ModelPipeline(
         // GenAI metrics (token usage, operation duration) for an optional OpenTelemetry export: aggregates only,
         // message content is never recorded (EnableSensitiveData stays off).
         client = new OpenTelemetryChatClient(client, sourceName: TelemetryName);
-        client = new MeteringChatClient(client, definition, ledger, prices, time, redactor);
+        // The time limit sits inside the meter, so a call that runs out of time is recorded as a timeout, not as cancelled.
         client = new TimeoutChatClient(client, name, definition.Timeout);
+        client = new MeteringChatClient(client, definition, ledger, prices, time, redactor);
         return new RetryChatClient(client, name, definition.MaxRetries, TimeSpan.FromSeconds(30), time, loggers.CreateLogger<RetryChatClient>());
     }
 }

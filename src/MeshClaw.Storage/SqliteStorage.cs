@@ -37,6 +37,7 @@ public static class SqliteStorage
         var services = builder.Services;
         services.AddSingleton(sp => new SqliteDatabase(builder.Home.Database, sp.GetService<TimeProvider>()));
         services.AddSingleton<ISecretStore>(_ => new FileSecretStore(builder.Home.Root));
+        services.AddSingleton<Core.Idle.IIdleTrim, SqlitePoolTrim>();
         services.AddSingleton<IRunStore, SqliteRunStore>();
         // The embedded store has one writer, so the running spend totals the budgets read can be kept in memory beside it.
         services.AddSingleton(sp => new SpendTrackingLedger(new SqliteUsageLedger(sp.GetRequiredService<SqliteDatabase>()), sp.GetRequiredService<TimeProvider>()));

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -222,6 +224,68 @@ public sealed class ScriptedModelServer : IAsyncDisposable
             reply = reply.Then!;
         }
 
+        if (reply.Kind == ScriptedReplyKind.Raw)
+        {
+            context.Response.StatusCode = reply.StatusCode;
+            context.Response.ContentType = reply.ContentType;
+            await context.Response.WriteAsync(reply.Content, cancellationToken);
+            return;
+        }
+
+        if (reply.Kind == ScriptedReplyKind.Cut)
+        {
+            await CutAsync(context, request, reply, cancellationToken);
+            return;
+        }
+
+        await AnswerWithAsync(context, request, reply, cancellationToken);
+    }
+
+    private async Task CutAsync(HttpContext context, RecordedRequest request, ScriptedReply reply, CancellationToken cancellationToken)
+    {
+        var body = context.Response.Body;
+        if (!reply.AbortAtCut)
+        {
+            // The body ends early but properly (the last chunk is sent): the client sees a clean, short reply.
+            context.Response.Body = new CutStream(body, reply.CutAt);
+            try
+            {
+                await AnswerWithAsync(context, request, reply.Then!, cancellationToken);
+            }
+            finally
+            {
+                context.Response.Body = body;
+            }
+
+            return;
+        }
+
+        // A reset must come after the bytes that were sent, and Kestrel's abort can overtake output it has not yet written:
+        // so the whole answer is rendered aside and its start is written to the socket by hand, with the full length
+        // announced, before the connection is shut.
+        using var whole = new MemoryStream();
+        context.Response.Body = whole;
+        try
+        {
+            await AnswerWithAsync(context, request, reply.Then!, cancellationToken);
+        }
+        finally
+        {
+            context.Response.Body = body;
+        }
+
+        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket
+            ?? throw new InvalidOperationException("the scripted model server cannot reach its socket to cut a reply");
+        var head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"HTTP/1.1 {context.Response.StatusCode} OK\r\nContent-Type: {context.Response.ContentType}\r\nContent-Length: {whole.Length}\r\nConnection: close\r\n\r\n"));
+        await socket.SendAsync(head, SocketFlags.None, cancellationToken);
+        await socket.SendAsync(whole.GetBuffer().AsMemory(0, (int)Math.Min(reply.CutAt, whole.Length)), SocketFlags.None, cancellationToken);
+        socket.Shutdown(SocketShutdown.Both);
+        context.Abort();
+    }
+
+    private async Task AnswerWithAsync(HttpContext context, RecordedRequest request, ScriptedReply reply, CancellationToken cancellationToken)
+    {
         if (reply.Kind == ScriptedReplyKind.HttpError)
         {
             if (reply.RetryAfterSeconds is { } seconds)

@@ -29,6 +29,15 @@ public sealed record ScriptedReply
 
     internal ScriptedReply? Then { get; private init; }
 
+    /// <summary>For <see cref="Raw"/>: the Content-Type sent with <see cref="Content"/>.</summary>
+    internal string ContentType { get; private init; } = "";
+
+    /// <summary>For <see cref="CutAfter"/>: how many bytes of the body are sent.</summary>
+    internal int CutAt { get; private init; }
+
+    /// <summary>For <see cref="CutAfter"/>: the connection is reset after the cut (else the body simply ends early).</summary>
+    internal bool AbortAtCut { get; private init; }
+
     /// <summary>A plain assistant message; finish_reason "stop" / stop_reason "end_turn".</summary>
     public static ScriptedReply Text(string text, int inputTokens = 10, int outputTokens = 5)
     {
@@ -99,6 +108,28 @@ public sealed record ScriptedReply
         ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(then);
         return new() { Kind = ScriptedReplyKind.Delay, Gate = gate, Then = then };
+    }
+
+    /// <summary>
+    /// A 200 (or any status) with a body that is not the protocol: an HTML page from a proxy, invalid JSON, an empty body.
+    /// </summary>
+    public static ScriptedReply Raw(string body, string contentType = "text/html; charset=utf-8", int statusCode = 200)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(contentType);
+        return new() { Kind = ScriptedReplyKind.Raw, Content = body, ContentType = contentType, StatusCode = statusCode };
+    }
+
+    /// <summary>
+    /// Serves <paramref name="then"/> but only its first <paramref name="bytes"/> bytes of body (a stream is cut among its
+    /// events): with <paramref name="abort"/> the connection is then reset, as when a proxy or the server dies mid-reply;
+    /// without it the body just ends early, as when a server closes a finished-looking response.
+    /// </summary>
+    public static ScriptedReply CutAfter(int bytes, ScriptedReply then, bool abort = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        ArgumentNullException.ThrowIfNull(then);
+        return new() { Kind = ScriptedReplyKind.Cut, CutAt = bytes, AbortAtCut = abort, Then = then };
     }
 
     /// <summary>

@@ -7,4 +7,6 @@ internal enum ScriptedReplyKind
     ToolCalls,
     HttpError,
     Delay,
+    Raw,
+    Cut,
 }

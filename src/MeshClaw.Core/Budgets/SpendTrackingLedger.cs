@@ -32,6 +32,8 @@ public sealed class SpendTrackingLedger(IUsageLedger inner, TimeProvider time) :
     public Task<IReadOnlyList<UsageTotal>> TotalsAsync(DateTimeOffset since, UsageGrouping grouping, CancellationToken cancellationToken) =>
         inner.TotalsAsync(since, grouping, cancellationToken);
 
+    public Task<IReadOnlyList<UsageRecord>> CallsAsync(string runId, CancellationToken cancellationToken) => inner.CallsAsync(runId, cancellationToken);
+
     public Task<(long Tokens, decimal Cost)> SpentAsync(string? agent, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
         inner.SpentAsync(agent, since, until, cancellationToken);
 

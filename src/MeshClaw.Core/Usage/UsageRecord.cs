@@ -22,4 +22,6 @@ public sealed record UsageRecord
     public string? Trigger { get; init; }
     /// <summary>Null when the call succeeded; otherwise why it failed (the row still counts the attempt).</summary>
     public string? Error { get; init; }
+    /// <summary>How the call ended: ok, timeout, cancelled or failed (<see cref="UsageOutcome"/>).</summary>
+    public string Outcome => UsageOutcome.Of(Error);
 }

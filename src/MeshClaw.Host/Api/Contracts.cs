@@ -12,6 +12,14 @@ namespace MeshClaw.Host.Api;
 /// </summary>
 public sealed record StartRunBody(string Agent, string Message, string? Session = null, bool Stream = false, string? Trigger = null, ContentBody? Content = null, bool SuggestOnly = false);
 
+/// <summary>One model call of a run, as the usage ledger recorded it; <paramref name="Outcome"/> is ok, timeout, cancelled or failed.</summary>
+public sealed record ModelCallView(DateTimeOffset At, string Model, string ModelId, long InputTokens, long OutputTokens, bool Estimated,
+    decimal Cost, double LatencyMs, string Outcome, string? Error)
+{
+    public static ModelCallView From(UsageRecord r) =>
+        new(r.At, r.ModelName, r.ModelId, r.InputTokens, r.OutputTokens, r.Estimated, r.Cost, r.LatencyMs, r.Outcome, r.Error);
+}
+
 /// <summary>Untrusted content that comes with a run: where it is from, and its text.</summary>
 public sealed record ContentBody(string Source, string Text);
 

@@ -11,6 +11,9 @@ namespace MeshClaw.Host.Api;
 /// </summary>
 public static partial class RequestErrors
 {
+    /// <summary>Where a run request leaves the agent it asked for, so a refusal after that can name it.</summary>
+    public const string RunAgentKey = "meshclaw.run.agent";
+
     public static WebApplication UseReadableRequestErrors(this WebApplication app)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MeshClaw.Requests");
@@ -37,6 +40,9 @@ public static partial class RequestErrors
                 var detail = $"the disk that holds MeshClaw's home ({home.Root}) is full, so nothing can be recorded; free some space and try again";
                 Refused(log, http.Request.Method, http.Request.Path.Value, StatusCodes.Status507InsufficientStorage, detail);
                 await ApiProblems.Of(StatusCodes.Status507InsufficientStorage, detail).ExecuteAsync(http);
+                // The refusal is audited, or held until the audit log can be written again (RefusalAudit).
+                await http.RequestServices.GetRequiredService<Safety.RefusalAudit>().RecordAsync(http.Request.Method, http.Request.Path.Value ?? "",
+                    StatusCodes.Status507InsufficientStorage, "disk full: " + ex.Message, http.Items[RunAgentKey] as string);
             }
             catch (BadHttpRequestException ex)
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeshClaw.Core.Loop;
 using MeshClaw.Core.Runs;
+using MeshClaw.Core.Usage;
 using MeshClaw.Host.Access;
 using MeshClaw.Host.Runs;
 using Microsoft.AspNetCore.Builder;
@@ -20,6 +21,10 @@ public static class RunEndpoints
             TypedResults.Ok((await runs.ListAsync(Math.Clamp(limit ?? 20, 1, 1000), agent, ct)).Select(RunView.From)));
         api.MapGet("/runs/{id}", async Task<Results<Ok<RunView>, ProblemHttpResult>> (string id, IRunStore runs, CancellationToken ct) =>
             await runs.GetAsync(new RunId(id), ct) is { } detail ? TypedResults.Ok(RunView.From(detail)) : ApiProblems.NotFound($"no run with id '{id}'"));
+        api.MapGet("/runs/{id}/usage", async Task<Results<Ok<IEnumerable<ModelCallView>>, ProblemHttpResult>> (string id, IRunStore runs, IUsageLedger ledger, CancellationToken ct) =>
+            await runs.GetAsync(new RunId(id), ct) is null
+                ? ApiProblems.NotFound($"no run with id '{id}'")
+                : TypedResults.Ok((await ledger.CallsAsync(id, ct)).Select(ModelCallView.From)));
         api.MapPost("/runs/{id}/cancel", Results<Ok<CancelView>, ProblemHttpResult> (string id, RunCoordinator coordinator) =>
             coordinator.Cancel(new RunId(id)) ? TypedResults.Ok(new CancelView(id)) : ApiProblems.NotFound($"run '{id}' is not running"));
     }
@@ -55,6 +60,7 @@ public static class RunEndpoints
             return;
         }
 
+        http.Items[RequestErrors.RunAgentKey] = body.Agent;
         if (body.Trigger is not (null or "api" or "cli" or "chat"))
         {
             await WriteProblemAsync(http, 400, $"unknown trigger '{body.Trigger}'; use api, cli or chat");

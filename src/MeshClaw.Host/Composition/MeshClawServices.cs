@@ -58,6 +58,8 @@ public static class MeshClawServices
         services.AddSingleton<GrantBook>();
         services.AddHostedService<GrantSweeper>();
         services.AddHostedService<Budgets.BudgetNotices>();
+        services.AddSingleton<RefusalAudit>();
+        services.AddHostedService(sp => sp.GetRequiredService<RefusalAudit>());
 
         // Runs.
         services.AddSingleton<RunLifecycle>();

@@ -1,10 +1,12 @@
 using MeshClaw.Core.Journal;
 using MeshClaw.Core.Runs;
+using MeshClaw.Core.Usage;
 using MeshClaw.Host.Dashboard.Slices;
 using MeshClaw.Host.Dashboard.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClaw.Host.Dashboard;
 
@@ -31,6 +33,7 @@ public static class RunsPages
     /// <summary>One run, with the report of an undo just done on it when there is one.</summary>
     public static async Task<IResult> RunPageAsync(HttpContext http, string id, IRunStore runs, IActionJournal journal, UndoResult? undo, CancellationToken ct) =>
         await runs.GetAsync(new RunId(id), ct) is { } detail
-            ? await DashboardPage.RenderAsync(http, Run.Create(new Views.RunView(DashboardPage.Csrf(http), detail, await journal.ForRunAsync(id, ct), undo)))
+            ? await DashboardPage.RenderAsync(http, Run.Create(new Views.RunView(DashboardPage.Csrf(http), detail, await journal.ForRunAsync(id, ct), undo,
+                await http.RequestServices.GetRequiredService<IUsageLedger>().CallsAsync(id, ct))))
             : await DashboardPage.RenderAsync(http, Message.Create(new MessageView("No such run", DashboardPage.Csrf(http), $"There is no run {id}.")), StatusCodes.Status404NotFound);
 }

@@ -54,6 +54,8 @@ public static class GatewayApp
         // Pages carry mail subjects and names in any script: encode markup, keep letters as they are.
         builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddMeshClawScheduling(options.Home);
+        // Memory a burst of runs left behind is given back once the gateway is quiet again (scripts/bench load).
+        builder.Services.AddHostedService<IdleTrimService>();
         _ = meshclaw;
 
         var app = builder.Build();

@@ -30,13 +30,16 @@ public sealed class ChainFailures(IChatClient chain) : DelegatingChatClient(chai
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var trail = Trail.Value = [];
+        List<string> trail = [];
         await using var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             ChatResponseUpdate update;
             try
             {
+                // An async iterator's AsyncLocal values end with each step, so the trail is set again before every one:
+                // a failure mid-stream is noted on the same trail as one at the start.
+                Trail.Value = trail;
                 if (!await updates.MoveNextAsync())
                 {
                     yield break;
@@ -59,7 +62,7 @@ public sealed class ChainFailures(IChatClient chain) : DelegatingChatClient(chai
         var cause = failure;
         for (var ex = failure; ex is not null; ex = ex.InnerException)
         {
-            if (ex is ModelProviderException or TimeoutException || (ex is HttpRequestException && ex.Message.StartsWith("model '", StringComparison.Ordinal)))
+            if (ex is ModelProviderException or ModelReplyException or TimeoutException || (ex is HttpRequestException && ex.Message.StartsWith("model '", StringComparison.Ordinal)))
             {
                 cause = ex;
                 break;

@@ -144,7 +144,12 @@ public sealed class MeteringChatClient(IChatClient inner, ModelDefinition model,
             RunId = attribution?.RunId,
             Trigger = attribution?.Trigger,
             // A provider's error can quote what it was sent: secrets are redacted before the ledger keeps it.
-            Error = ex is OperationCanceledException ? "cancelled" : (redactor ?? NoRedaction.Instance).Redact(ex.Message),
+            Error = ex switch
+            {
+                TimeoutException => UsageOutcome.TimeoutPrefix + (redactor ?? NoRedaction.Instance).Redact(ex.Message),
+                OperationCanceledException => UsageOutcome.Cancelled,
+                _ => (redactor ?? NoRedaction.Instance).Redact(ex.Message),
+            },
         }, CancellationToken.None);
     }
 

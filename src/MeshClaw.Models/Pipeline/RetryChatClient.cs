@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace MeshClaw.Models.Pipeline;
 
 /// <summary>
-/// Retries transient failures (429, 5xx, connection errors, timeouts) on the same model with exponential
+/// Retries transient failures (429, 5xx, truncated replies, connection errors, timeouts) on the same model with exponential
 /// backoff, honouring Retry-After. A Retry-After longer than <c>maxWait</c> is not waited out: the failure
 /// goes up so the failover layer can move to the next model at once.
 /// </summary>

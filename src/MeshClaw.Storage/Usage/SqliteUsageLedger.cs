@@ -108,6 +108,23 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
             r.reasoning_tokens, Money.FromNanos(r.cost_nanos), r.latency_ms, (int)r.estimated, (int)r.failed))];
     }
 
+    public async Task<IReadOnlyList<UsageRecord>> CallsAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CallRow>(new CommandDefinition("""
+            SELECT at, provider, model_name, model_id, input_tokens, output_tokens, cached_tokens, reasoning_tokens, estimated,
+                   cost_nanos, latency_ms, agent, run_id, trigger, error
+            FROM usage WHERE run_id = @RunId ORDER BY at, rowid
+            """, new { RunId = runId }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new UsageRecord
+        {
+            At = DateTimeOffset.FromUnixTimeMilliseconds(r.at), Provider = r.provider, ModelName = r.model_name, ModelId = r.model_id,
+            InputTokens = r.input_tokens, OutputTokens = r.output_tokens, CachedTokens = r.cached_tokens, ReasoningTokens = r.reasoning_tokens,
+            Estimated = r.estimated != 0, Cost = Money.FromNanos(r.cost_nanos), LatencyMs = r.latency_ms,
+            Agent = r.agent, RunId = r.run_id, Trigger = r.trigger, Error = r.error,
+        })];
+    }
+
     public async Task<(long Tokens, decimal Cost)> SpentAsync(string? agent, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -127,6 +144,25 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     }
 
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed class CallRow
+    {
+        public long at { get; set; }
+        public string provider { get; set; } = "";
+        public string model_name { get; set; } = "";
+        public string model_id { get; set; } = "";
+        public long input_tokens { get; set; }
+        public long output_tokens { get; set; }
+        public long cached_tokens { get; set; }
+        public long reasoning_tokens { get; set; }
+        public long estimated { get; set; }
+        public long cost_nanos { get; set; }
+        public double latency_ms { get; set; }
+        public string? agent { get; set; }
+        public string? run_id { get; set; }
+        public string? trigger { get; set; }
+        public string? error { get; set; }
+    }
 
     private sealed class TotalRow
     {

@@ -90,4 +90,44 @@ public sealed class DiskFullTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.DoesNotContain("   at ", gateway.Output, StringComparison.Ordinal);
         File.Delete(Path.Combine(_home.Root, "filler"));
     }
+
+    [Fact]
+    public async Task ARunRefusedForAFullDisk_IsAudited_OnceSpaceReturns()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(_home.Root);
+        using var client = gateway.AuthorizedClient();
+        var filler = Path.Combine(_home.Root, "filler");
+        await using (var stream = new FileStream(filler, FileMode.Create))
+        {
+            var block = new byte[1024 * 1024];
+            try
+            {
+                while (true)
+                {
+                    await stream.WriteAsync(block);
+                    await stream.FlushAsync();
+                }
+            }
+            catch (IOException)
+            {
+                // Full.
+            }
+        }
+
+        using var body = new StringContent("""{"agent":"writer","message":"hello"}""", Encoding.UTF8, "application/json");
+        using var run = await client.PostAsync(new Uri("api/runs", UriKind.Relative), body);
+        Assert.True((int)run.StatusCode == 507, $"the full disk was expected to refuse the run, which answered {(int)run.StatusCode}: {await run.Content.ReadAsStringAsync()}");
+        File.Delete(filler);
+
+        // The audit log is on the same disk: the refusal waited in memory and is written once there is room.
+        var refused = await Eventually.GetAsync(async () =>
+            (await client.GetFromJsonAsync<AuditRecordView[]>(new Uri("api/audit?limit=200", UriKind.Relative), ApiJson.Options))!
+                .FirstOrDefault(r => r.Kind == "request.refused"),
+            TimeSpan.FromSeconds(30), "the refused run to appear in the audit log as request.refused");
+        var refusal = refused.Data;
+        output.WriteLine($"figures: the refusal as audited: {refusal}");
+        Assert.Contains("\"agent\":\"writer\"", refusal, StringComparison.Ordinal);
+        Assert.Contains("/api/runs", refusal, StringComparison.Ordinal);
+        Assert.Contains("disk full", refusal, StringComparison.Ordinal);
+    }
 }

@@ -41,7 +41,8 @@ public sealed class InProcessGateway : IAsyncDisposable
 
     /// <summary>Writes config.json (the scripted model as "main", plus <paramref name="extra"/> sections) and the agent files, then starts.</summary>
     public static async Task<InProcessGateway> StartAsync(ScriptedModelServer models, IReadOnlyDictionary<string, string> agents, JsonObject? extra = null,
-        FakeTimeProvider? time = null, MeshClawHome? home = null, ILoggerProvider? logs = null, Action<MeshClawHome>? beforeStart = null, int retries = 0)
+        FakeTimeProvider? time = null, MeshClawHome? home = null, ILoggerProvider? logs = null, Action<MeshClawHome>? beforeStart = null, int retries = 0,
+        int timeoutSeconds = 20)
     {
         var ownsHome = home is null;
         home ??= new MeshClawHome(Directory.CreateTempSubdirectory("meshclaw-gw").FullName);
@@ -50,7 +51,7 @@ public sealed class InProcessGateway : IAsyncDisposable
         // No retries by default: a retry waits on the (fake) clock, which only the test moves.
         config["models"] = new JsonObject
         {
-            ["main"] = new JsonObject { ["kind"] = "openai-compatible", ["baseUrl"] = models.OpenAIBaseUrl.ToString(), ["model"] = "scripted-main", ["timeoutSeconds"] = 20, ["maxRetries"] = retries },
+            ["main"] = new JsonObject { ["kind"] = "openai-compatible", ["baseUrl"] = models.OpenAIBaseUrl.ToString(), ["model"] = "scripted-main", ["timeoutSeconds"] = timeoutSeconds, ["maxRetries"] = retries },
         };
         await File.WriteAllTextAsync(home.ConfigFile, config.ToJsonString());
         foreach (var (name, frontMatter) in agents)

@@ -20,6 +20,14 @@ public sealed class RecordingLedger : IUsageLedger
     public Task<IReadOnlyList<UsageTotal>> TotalsAsync(DateTimeOffset since, UsageGrouping grouping, CancellationToken cancellationToken) =>
         throw new NotSupportedException("not needed by these tests");
 
+    public Task<IReadOnlyList<UsageRecord>> CallsAsync(string runId, CancellationToken cancellationToken)
+    {
+        lock (Records)
+        {
+            return Task.FromResult<IReadOnlyList<UsageRecord>>([.. Records.Where(r => r.RunId == runId)]);
+        }
+    }
+
     public Task<(long Tokens, decimal Cost)> SpentAsync(string? agent, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
         lock (Records)

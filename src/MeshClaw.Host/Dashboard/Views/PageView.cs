@@ -41,7 +41,9 @@ public sealed record ChatView(string? Csrf, IReadOnlyList<string> Agents, string
 
 public sealed record RunsView(string? Csrf, IReadOnlyList<RunRecord> Runs, string? Agent, string? Status) : PageView("Runs", Csrf);
 
-public sealed record RunView(string? Csrf, RunDetail Detail, IReadOnlyList<JournalEntry> Actions, UndoResult? Undo = null) : PageView($"Run {Detail.Run.Id}", Csrf);
+/// <summary>One run; <paramref name="ModelCalls"/> are its usage-ledger rows, each with how it ended (ok, timeout, cancelled, failed).</summary>
+public sealed record RunView(string? Csrf, RunDetail Detail, IReadOnlyList<JournalEntry> Actions, UndoResult? Undo = null,
+    IReadOnlyList<Core.Usage.UsageRecord>? ModelCalls = null) : PageView($"Run {Detail.Run.Id}", Csrf);
 
 /// <summary>The changes MeshClaw made, newest first, across runs, with an undo button on each that can still be undone.</summary>
 public sealed record JournalView(string? Csrf, IReadOnlyList<JournalEntry> Entries, UndoResult? Undo = null) : PageView("Journal", Csrf);
