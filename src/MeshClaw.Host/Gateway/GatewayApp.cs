@@ -80,6 +80,7 @@ public static class GatewayApp
         api.MapSecurityEndpoints();
         api.MapEventEndpoints();
         api.MapSignInLinkEndpoints();
+        api.MapDreamEndpoints();
         app.MapOpenApi().RequireAuthorization(AccessSchemes.Api);
         app.MapGroup("/slack").RequireAuthorization(AccessSchemes.Slack).MapSlackEndpoints();
 
