@@ -32,12 +32,7 @@ public sealed class Dreamer(ILearnedRules rules, ICurrentConfig config) : ISyste
 
     public async Task<RunAnswer> RunAsync(RunContext run, CancellationToken cancellationToken)
     {
-        var settings = run.Request.Config.Get<EmailSettings>();
-        var now = run.Time.GetUtcNow();
-        var habits = await rules.HabitsAsync(now - RuleMiner.Window, RuleMiner.MinDecisions, cancellationToken);
-        var existing = await rules.ListAsync(null, cancellationToken);
-        var plan = RuleMiner.Plan(habits, existing, habit => CoveredByUserRule(habit, settings.Rules));
-        var lines = await rules.SaveDreamAsync(run.Id.Value, now, plan, cancellationToken);
+        var (plan, lines) = await DreamAsync(rules, run.Request.Config.Get<EmailSettings>().Rules, run.Id.Value, run.Time.GetUtcNow(), cancellationToken);
         var proposed = lines.Count(l => l.Kind == DreamLineKind.Proposed);
         var retired = lines.Count(l => l.Kind == DreamLineKind.Retired);
         var answer = lines.Count == 0
@@ -46,6 +41,17 @@ public sealed class Dreamer(ILearnedRules rules, ICurrentConfig config) : ISyste
               + string.Join('\n', lines.Select(l => $"  {l.Kind.ToString().ToLowerInvariant()} #{l.RuleId} {l.Rule}: {l.Evidence}"))
               + (proposed > 0 ? "\naccept or reject with: meshclaw rules accept|reject ID" : "");
         return new RunAnswer(answer) { Figures = new Dictionary<string, object?> { ["proposed"] = proposed, ["retired"] = retired, ["examined"] = plan.HabitsExamined } };
+    }
+
+    /// <summary>One dream's work: mine, plan, and write the plan in one transaction. Returns the plan and the journal lines written.</summary>
+    public static async Task<(DreamPlan Plan, IReadOnlyList<DreamLine> Lines)> DreamAsync(ILearnedRules rules, IReadOnlyList<TriageRule> userRules, string runId, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var habits = await rules.HabitsAsync(now - RuleMiner.Window, RuleMiner.MinDecisions, cancellationToken);
+        var existing = await rules.ListAsync(null, cancellationToken);
+        var plan = RuleMiner.Plan(habits, existing, habit => CoveredByUserRule(habit, userRules));
+        return (plan, await rules.SaveDreamAsync(runId, now, plan, cancellationToken));
     }
 
     /// <summary>A user rule that already files all of this sender's mail (by address, with no subject condition) makes a learned rule a duplicate.</summary>
