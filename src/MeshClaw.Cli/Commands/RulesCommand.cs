@@ -25,7 +25,7 @@ public static class RulesCommand
         {
             using var client = globals.ClientOf(parse);
             var wanted = parse.GetValue(status);
-            var rules = await client.GetAsync<List<LearnedRuleView>>(wanted is null ? "api/rules" : $"api/rules?status={Uri.EscapeDataString(wanted)}", ct);
+            var rules = await client.GetAsync<List<LearnedRuleView>>(wanted is null ? "api/learned-rules" : $"api/learned-rules?status={Uri.EscapeDataString(wanted)}", ct);
             if (parse.GetValue(globals.Json))
             {
                 Terminal.Json(rules);
@@ -62,7 +62,7 @@ public static class RulesCommand
         command.SetAction((parse, ct) => CommandGuard.RunAsync(async () =>
         {
             using var client = globals.ClientOf(parse);
-            var rule = await client.PostAsync<LearnedRuleView>($"api/rules/{parse.GetValue(id).ToString(CultureInfo.InvariantCulture)}/{(accept ? "accept" : "reject")}", new { }, ct);
+            var rule = await client.PostAsync<LearnedRuleView>($"api/learned-rules/{parse.GetValue(id).ToString(CultureInfo.InvariantCulture)}/{(accept ? "accept" : "reject")}", new { }, ct);
             if (parse.GetValue(globals.Json))
             {
                 Terminal.Json(rule);

@@ -62,7 +62,7 @@ public static class DreamEndpoints
             return TypedResults.Ok(new DreamJournalView(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), [.. lines.Select(DreamLineView.From)]));
         });
 
-        api.MapGet("/rules", async Task<Results<Ok<IEnumerable<LearnedRuleView>>, ProblemHttpResult>> (ILearnedRules rules, string? status, CancellationToken ct) =>
+        api.MapGet("/learned-rules", async Task<Results<Ok<IEnumerable<LearnedRuleView>>, ProblemHttpResult>> (ILearnedRules rules, string? status, CancellationToken ct) =>
         {
             LearnedRuleStatus? wanted = null;
             if (status is not null)
@@ -78,9 +78,9 @@ public static class DreamEndpoints
             return TypedResults.Ok((await rules.ListAsync(wanted, ct)).Select(LearnedRuleView.From));
         });
 
-        api.MapPost("/rules/{id:long}/accept", (long id, ILearnedRules rules, IAuditLog audit, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        api.MapPost("/learned-rules/{id:long}/accept", (long id, ILearnedRules rules, IAuditLog audit, TimeProvider time, HttpContext http, CancellationToken ct) =>
             DecideAsync(id, true, rules, audit, time, http, ct));
-        api.MapPost("/rules/{id:long}/reject", (long id, ILearnedRules rules, IAuditLog audit, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        api.MapPost("/learned-rules/{id:long}/reject", (long id, ILearnedRules rules, IAuditLog audit, TimeProvider time, HttpContext http, CancellationToken ct) =>
             DecideAsync(id, false, rules, audit, time, http, ct));
     }
 
