@@ -90,6 +90,7 @@ public static class GatewayApp
         pages.MapRunsPages();
         pages.MapUndoButtons();
         pages.MapJournalPage();
+        pages.MapRulesPage();
         pages.MapApprovalsPage();
         pages.MapUsagePage();
         pages.MapWastePage();

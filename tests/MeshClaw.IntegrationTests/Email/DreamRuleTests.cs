@@ -83,5 +83,11 @@ public sealed class DreamRuleTests : IAsyncLifetime
         Assert.Equal($"rule:learned:{proposed.Id}", hit.Source);
         var accepted = Assert.Single(RunJson.Parse<List<LearnedRuleView>>(await gateway.CliAsync("rules", "list", "--json")));
         Assert.Equal(("accepted", 1L), (accepted.Status, accepted.Hits));
+        var link = (await gateway.CliAsync("dashboard", "--print")).Stdout.Split('\n')[0].Trim();
+        using var browser = new HttpClient(new HttpClientHandler { UseCookies = true });
+        await browser.GetAsync(new Uri(link));
+        var page = await browser.GetStringAsync(new Uri(gateway.BaseUrl, "rules"));
+        Assert.Contains($"<tr data-rule=\"{proposed.Id}\"><td>{proposed.Id}</td><td>accepted</td><td class=\"text\">mail from roundup@digest.example -&gt; newsletter</td>", page, StringComparison.Ordinal);
+        Assert.Contains("proposed</td><td class=\"text\">#" + proposed.Id, page, StringComparison.Ordinal);
     }
 }
