@@ -160,4 +160,24 @@ public sealed class DreamTests
         Assert.Empty(await rules.AcceptedAsync("mail", default));
         Assert.Equal(LearnedRuleStatus.Retired, (await rules.ListAsync(null, default)).Single().Status);
     }
+
+    [Fact]
+    public async Task ADreamThatFailsHalfWay_WritesNothing_AndTheNextDreamWritesItAll()
+    {
+        await using var mc = await TestMeshClaw.CreateAsync();
+        var rules = mc.Get<ILearnedRules>();
+        await DecideAsync(mc, "news@example.com", "newsletter", 5);
+        await DecideAsync(mc, "promo@example.com", "spam", 5);
+        // The first proposal is written, then the second cannot be (no key): the stand-in for a kill between two writes.
+        var broken = new DreamPlan([new RuleProposal("mail", RuleMatch.Sender, "news@example.com", "newsletter", 5, "evidence"),
+            new RuleProposal("mail", RuleMatch.Sender, null!, "spam", 5, "evidence")], [], 2);
+
+        await Assert.ThrowsAnyAsync<Microsoft.Data.Sqlite.SqliteException>(() => rules.SaveDreamAsync("run_cut", mc.Time.GetUtcNow(), broken, default));
+
+        Assert.Empty(await rules.ListAsync(null, default));
+        Assert.Null(await rules.LatestDreamAsync(default));
+        var (_, lines) = await DreamAsync(mc);
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(2, (await rules.ListAsync(LearnedRuleStatus.Proposed, default)).Count);
+    }
 }
