@@ -20,7 +20,8 @@ public static class DreamEndpoints
 
     public static void MapDreamEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/dream", async Task<Results<Ok<RunView>, ProblemHttpResult>> (IEnumerable<ISystemProcedure> procedures, RunCoordinator coordinator, IPauseSwitch pause, CancellationToken ct) =>
+        api.MapPost("/dream", async Task<Results<Ok<RunView>, ProblemHttpResult>> (IEnumerable<ISystemProcedure> procedures, RunCoordinator coordinator, IPauseSwitch pause,
+            HttpContext http, CancellationToken ct) =>
         {
             if (procedures.FirstOrDefault(p => p.Name == DreamerName) is not { } dreamer)
             {
@@ -32,7 +33,7 @@ public static class DreamEndpoints
                 return ApiProblems.Conflict("MeshClaw is paused; resume it to dream");
             }
 
-            return await coordinator.RunSystemAsync(dreamer, ct) is { } run
+            return await coordinator.RunSystemAsync(dreamer, CallerOrigin.Actor(http.User, http.Request.Headers.UserAgent.ToString()), ct) is { } run
                 ? TypedResults.Ok(RunView.From(run))
                 : ApiProblems.Conflict("nothing to dream about: no email account is connected");
         });
