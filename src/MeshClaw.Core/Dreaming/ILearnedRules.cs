@@ -18,6 +18,9 @@ public interface ILearnedRules
     /// </summary>
     Task<IReadOnlyList<DreamLine>> SaveDreamAsync(string runId, DateTimeOffset at, DreamPlan plan, CancellationToken cancellationToken);
 
+    /// <summary>One rule with its hits and corrections; null when there is no such rule.</summary>
+    Task<LearnedRule?> GetAsync(long id, CancellationToken cancellationToken);
+
     /// <summary>Accepts or rejects a proposed rule; null when there is no such rule, the rule unchanged when it was not proposed.</summary>
     Task<LearnedRule?> DecideAsync(long id, bool accept, DateTimeOffset at, CancellationToken cancellationToken);
 

@@ -93,15 +93,16 @@ public static class DreamEndpoints
         ArgumentNullException.ThrowIfNull(audit);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(http);
-        var wanted = accept ? LearnedRuleStatus.Accepted : LearnedRuleStatus.Rejected;
-        if (await rules.DecideAsync(id, accept, time.GetUtcNow(), ct) is not { } rule)
+        if (await rules.GetAsync(id, ct) is not { } before)
         {
             return ApiProblems.NotFound($"no learned rule #{id}; see: meshclaw rules list");
         }
 
-        if (rule.Status != wanted)
+        // Only a proposal is decided: accepting twice is no new decision, and a retired or rejected rule stays so.
+        if (before.Status != LearnedRuleStatus.Proposed
+            || await rules.DecideAsync(id, accept, time.GetUtcNow(), ct) is not { } rule || rule.Status == LearnedRuleStatus.Proposed)
         {
-            return ApiProblems.Conflict($"rule #{id} is {rule.Status.ToString().ToLowerInvariant()}, not proposed; only a proposed rule can be accepted or rejected");
+            return ApiProblems.Conflict($"rule #{id} is {before.Status.ToString().ToLowerInvariant()}, not proposed; only a proposed rule can be accepted or rejected");
         }
 
         await audit.AppendAsync(new AuditEvent(accept ? "rule.accepted" : "rule.rejected", CallerOrigin.Actor(http.User, http.Request.Headers.UserAgent.ToString()), null,

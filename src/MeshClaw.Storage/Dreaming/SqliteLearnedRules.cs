@@ -89,6 +89,12 @@ public sealed class SqliteLearnedRules(SqliteDatabase database) : ILearnedRules
         return lines;
     }
 
+    public async Task<LearnedRule?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await QueryRulesAsync(connection, "WHERE r.id = @Id", new { Id = id }, cancellationToken)).SingleOrDefault();
+    }
+
     public async Task<LearnedRule?> DecideAsync(long id, bool accept, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -71,6 +71,12 @@ public sealed class DreamRuleTests : IAsyncLifetime
 
         var accept = await gateway.CliAsync("rules", "accept", proposed.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(accept.ExitCode == 0, $"meshclaw rules accept failed: {accept}");
+        var twice = await gateway.CliAsync("rules", "accept", proposed.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotEqual(0, twice.ExitCode);
+        Assert.Contains($"rule #{proposed.Id} is accepted, not proposed", twice.Stderr, StringComparison.Ordinal);
+        var badDate = await gateway.CliAsync("dream", "show", "yesterday");
+        Assert.NotEqual(0, badDate.ExitCode);
+        Assert.Contains("is not a date like", badDate.Stderr, StringComparison.Ordinal);
         await _dana.AppendAsync("INBOX", Roundup(6));
         var requestsBefore = _server.Requests.Count;
         var next = RunJson.Parse<RunView>(await gateway.CliAsync("run", "inbox", "-m", "triage", "--json"));
