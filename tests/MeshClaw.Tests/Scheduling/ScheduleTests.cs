@@ -253,4 +253,20 @@ public sealed class ScheduleTests : IAsyncLifetime
         Assert.InRange(run.StartedAt, slot, slot + 2 * Step);
         Assert.Contains("nothing new to propose or retire", run.Answer, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Dreamer_WhilePaused_DoesNotRun_AndRunsOnceResumed()
+    {
+        await using var gateway = await InProcessGateway.StartAsync(_models, new Dictionary<string, string>(), Tests.Gateway.SideDoorTests.Mail);
+        var dreamer = gateway.Get<IEnumerable<ISystemProcedure>>().Single(p => p.Agent == MeshClaw.Connectors.Email.Dreaming.Dreamer.AgentName);
+        var coordinator = gateway.Get<MeshClaw.Host.Runs.RunCoordinator>();
+
+        await gateway.Get<IPauseSwitch>().PauseAsync("user:test", default);
+        var whilePaused = await coordinator.RunSystemAsync(dreamer, default);
+        await gateway.Get<IPauseSwitch>().ResumeAsync("user:test", default);
+        var resumed = await coordinator.RunSystemAsync(dreamer, "user:test", default);
+
+        Assert.Null(whilePaused);
+        Assert.Equal((RunStatus.Succeeded, "dreamer requested by user:test"), (resumed?.Status, resumed?.Input));
+    }
 }
