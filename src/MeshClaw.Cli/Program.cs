@@ -25,6 +25,8 @@ root.Subcommands.Add(AuditCommand.Create(globals));
 root.Subcommands.Add(DoctorCommand.Create(globals));
 root.Subcommands.Add(ConnectCommand.Create(globals));
 root.Subcommands.Add(DigestCommand.Create(globals));
+root.Subcommands.Add(DreamCommand.Create(globals));
+root.Subcommands.Add(RulesCommand.Create(globals));
 root.Subcommands.Add(DashboardCommand.Create(globals));
 root.Subcommands.Add(BackupCommand.Create(globals));
 root.Subcommands.Add(RestoreCommand.Create(globals));

@@ -1,3 +1,4 @@
+using MeshClaw.Connectors.Email.Dreaming;
 using MeshClaw.Connectors.Email.Inbox;
 using MeshClaw.Core.Composition;
 using MeshClaw.Core.Configuration;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MeshClaw.Connectors.Email;
 
 /// <summary>
-/// Email: IMAP/SMTP accounts, the email tools, the built-in inbox agent, the new-mail watcher, the quarantine purge,
+/// Email: IMAP/SMTP accounts, the email tools, the built-in inbox agent, the new-mail watcher, the quarantine purge, the dreamer,
 /// the mail posture checks and <c>meshclaw connect email</c>.
 /// </summary>
 public sealed class EmailModule : IMeshClawModule
@@ -29,6 +30,9 @@ public sealed class EmailModule : IMeshClawModule
         services.AddSingleton<QuarantinePurge>();
         services.AddSingleton<IRunProcedure>(sp => sp.GetRequiredService<QuarantinePurge>());
         services.AddSingleton<ISystemProcedure>(sp => sp.GetRequiredService<QuarantinePurge>());
+        services.AddSingleton<Dreamer>();
+        services.AddSingleton<IRunProcedure>(sp => sp.GetRequiredService<Dreamer>());
+        services.AddSingleton<ISystemProcedure>(sp => sp.GetRequiredService<Dreamer>());
         services.AddHostedService<MailWatcher>();
         services.AddHostedService<FilingFolderWatcher>();
         services.AddSingleton<IDoctorCheck, EmailDoctor>();

@@ -16,6 +16,9 @@ public interface ISystemProcedure : IRunProcedure
     IReadOnlyList<SystemAllowance> Decided { get; }
     TimeSpan Every { get; }
 
+    /// <summary>When set, the procedure runs once a day at this time in the user's time zone instead of every <see cref="Every"/>.</summary>
+    TimeOnly? DailyAt => null;
+
     /// <summary>Whether there is anything to do, from MeshClaw's own records; nothing due means no run at all.</summary>
     Task<bool> IsDueAsync(CancellationToken cancellationToken);
 }

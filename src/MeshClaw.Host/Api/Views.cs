@@ -87,3 +87,19 @@ public sealed record GrantView(long Id, string Agent, string Capability, string 
 }
 
 public sealed record UndoBody(long? Action = null, string? Run = null);
+
+/// <summary>A learned rule as the API shows it: what it matches, what it says, its evidence, where it stands, and how it has done.</summary>
+public sealed record LearnedRuleView(long Id, string Account, string Match, string Key, string Category, string Status, string Evidence, int Decisions,
+    DateTimeOffset ProposedAt, DateTimeOffset? DecidedAt, string? RetiredWhy, long Hits, long Corrected, string Source)
+{
+    public static LearnedRuleView From(Core.Dreaming.LearnedRule r) => new(r.Id, r.Account, r.Match.ToString().ToLowerInvariant(), r.Key, r.Category,
+        r.Status.ToString().ToLowerInvariant(), r.Evidence, r.Decisions, r.ProposedAt, r.DecidedAt, r.RetiredWhy, r.Hits, r.Corrected, r.Source);
+}
+
+/// <summary>The dream journal of one day (in the user's time zone); no date before the first dream that wrote anything.</summary>
+public sealed record DreamJournalView(string? Date, IReadOnlyList<DreamLineView> Lines);
+
+public sealed record DreamLineView(string Run, DateTimeOffset At, string Kind, long Rule, string Text, string Evidence)
+{
+    public static DreamLineView From(Core.Dreaming.DreamLine l) => new(l.RunId, l.At, l.Kind.ToString().ToLowerInvariant(), l.RuleId, l.Rule, l.Evidence);
+}

@@ -82,6 +82,7 @@ public static class GatewayApp
         api.MapSecurityEndpoints();
         api.MapEventEndpoints();
         api.MapSignInLinkEndpoints();
+        api.MapDreamEndpoints();
         app.MapOpenApi().RequireAuthorization(AccessSchemes.Api);
         app.MapGroup("/slack").RequireAuthorization(AccessSchemes.Slack).MapSlackEndpoints();
 
@@ -91,6 +92,7 @@ public static class GatewayApp
         pages.MapRunsPages();
         pages.MapUndoButtons();
         pages.MapJournalPage();
+        pages.MapRulesPage();
         pages.MapApprovalsPage();
         pages.MapUsagePage();
         pages.MapWastePage();

@@ -149,8 +149,14 @@ public sealed class RunCoordinator(
     public Task<RunRecord> RunAsync(AgentRunRequest request, CancellationToken cancellationToken, CancellationToken caller = default) =>
         TrackAsync(request, cancel => lifecycle.RunAsync(request, ProcedureOf(request.Agent), cancel), cancellationToken, caller);
 
-    /// <summary>A system procedure's run (the quarantine purge), as its system agent with only its grants; nothing when nothing is due or MeshClaw is paused.</summary>
-    public async Task<RunRecord?> RunSystemAsync(ISystemProcedure procedure, CancellationToken cancellationToken)
+    /// <summary>
+    /// A system procedure's run (the quarantine purge, the dreamer), as its system agent with only its grants; nothing when
+    /// nothing is due or MeshClaw is paused.
+    /// </summary>
+    public Task<RunRecord?> RunSystemAsync(ISystemProcedure procedure, CancellationToken cancellationToken) => RunSystemAsync(procedure, null, cancellationToken);
+
+    /// <summary>The same, asked for by someone (<c>meshclaw dream</c>): the run's input names them instead of the schedule.</summary>
+    public async Task<RunRecord?> RunSystemAsync(ISystemProcedure procedure, string? requestedBy, CancellationToken cancellationToken)
     {
         if (pause.IsPaused || !await procedure.IsDueAsync(cancellationToken))
         {
@@ -167,7 +173,7 @@ public sealed class RunCoordinator(
         {
             Id = RunId.New(time), Agent = agent, Model = new NoModelChatClient("system procedures use no model"),
             Tools = tools.For(settings.Sections), Config = settings.Sections,
-            Message = $"scheduled {procedure.Name}", Trigger = new RunTrigger(RunTriggerKind.System, procedure.Name),
+            Message = requestedBy is null ? $"scheduled {procedure.Name}" : $"{procedure.Name} requested by {requestedBy}", Trigger = new RunTrigger(RunTriggerKind.System, procedure.Name),
             Workspace = home.WorkspaceOf("system"), Redactor = new CredentialRedactor(redactors.Current()), ShutdownToken = _shutdown.Token,
             SystemAllowances = procedure.Decided,
         };

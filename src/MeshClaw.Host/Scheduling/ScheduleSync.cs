@@ -12,7 +12,8 @@ namespace MeshClaw.Host.Scheduling;
 
 /// <summary>
 /// Keeps Quartz's persistent store in step with the agent files and config.json: a durable job per agent, a trigger
-/// per cron or interval trigger of the file (in the user's time zone), one job per system procedure. Triggers that are
+/// per cron or interval trigger of the file (in the user's time zone), one job per system procedure (every few hours, or
+/// daily at a time in the user's time zone). Triggers that are
 /// already stored are kept as they are, so a slot missed while MeshClaw was down is still there to be caught up.
 /// </summary>
 public sealed class ScheduleSync(ISchedulerFactory factory, AgentCatalogSource agents, ConfigSource config, IEnumerable<ISystemProcedure> procedures,
@@ -28,6 +29,9 @@ public sealed class ScheduleSync(ISchedulerFactory factory, AgentCatalogSource a
     internal void MarkReady() => _ready.TrySetResult();
 
     public static JobKey JobOf(string agent) => new(agent, AgentRunJob.Group);
+
+    /// <summary>The trigger group of system procedures that run once a day (the dreamer).</summary>
+    public const string DailyGroup = "system:daily";
 
     public void Dispose() => _lock.Dispose();
 
@@ -76,17 +80,39 @@ public sealed class ScheduleSync(ISchedulerFactory factory, AgentCatalogSource a
                 }
             }
 
+            var daily = new HashSet<TriggerKey>();
             foreach (var procedure in procedures)
             {
                 var key = new JobKey(procedure.Name, SystemRunJob.Group);
-                var trigger = new TriggerKey(procedure.Name, "system:every");
-                if (!await scheduler.Exists(trigger, cancellationToken))
+                if (procedure.DailyAt is { } at)
+                {
+                    // Like an agent's cron trigger, the zone is part of the identity: a new zone makes a new trigger.
+                    var trigger = new TriggerKey($"{procedure.Name} {at.Hour}:{at.Minute:D2} @{zone.Id}", DailyGroup);
+                    daily.Add(trigger);
+                    if (!await scheduler.Exists(trigger, cancellationToken))
+                    {
+                        await EnsureSystemJobAsync(scheduler, key, cancellationToken);
+                        await scheduler.ScheduleJob(TriggerBuilder.Create(time).WithIdentity(trigger).ForJob(key)
+                            .WithCronSchedule($"0 {at.Minute} {at.Hour} * * ?", c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)).Build(),
+                            cancellationToken: cancellationToken);
+                    }
+
+                    continue;
+                }
+
+                var every = new TriggerKey(procedure.Name, "system:every");
+                if (!await scheduler.Exists(every, cancellationToken))
                 {
                     await scheduler.ScheduleJob(JobBuilder.Create<SystemRunJob>().WithIdentity(key).StoreDurably().Build(),
-                        TriggerBuilder.Create(time).WithIdentity(trigger).ForJob(key).StartNow()
+                        TriggerBuilder.Create(time).WithIdentity(every).ForJob(key).StartNow()
                             .WithSimpleSchedule(s => s.WithInterval(procedure.Every).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow)).Build(),
                         cancellationToken: cancellationToken);
                 }
+            }
+
+            foreach (var header in (await scheduler.QueryTriggers(new TriggerQuery(), cancellationToken)).Items.Where(h => h.Key.Group == DailyGroup && !daily.Contains(h.Key)))
+            {
+                await scheduler.UnscheduleJob(header.Key, cancellationToken);
             }
         }
         finally
@@ -101,6 +127,14 @@ public sealed class ScheduleSync(ISchedulerFactory factory, AgentCatalogSource a
         if (!await scheduler.Exists(JobOf(agent), cancellationToken))
         {
             await scheduler.AddJob(JobBuilder.Create<AgentRunJob>().WithIdentity(JobOf(agent)).StoreDurably().UsingJobData(AgentRunJob.AgentKey, agent).Build(), cancellationToken: cancellationToken);
+        }
+    }
+
+    private static async Task EnsureSystemJobAsync(IScheduler scheduler, JobKey key, CancellationToken cancellationToken)
+    {
+        if (!await scheduler.Exists(key, cancellationToken))
+        {
+            await scheduler.AddJob(JobBuilder.Create<SystemRunJob>().WithIdentity(key).StoreDurably().Build(), cancellationToken: cancellationToken);
         }
     }
 

@@ -294,5 +294,36 @@ public static class SchemaMigrations
                 started_at INTEGER NOT NULL, in_doubt INTEGER NOT NULL, last_error TEXT, failed INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (outbox_id, channel)) WITHOUT ROWID;
             """),
+        // Dreaming: rules mined from repeated triage decisions (one per account, sender or list, and category, so a dream never
+        // proposes one twice and a rejected one stays rejected), and the dream journal of what each dream proposed or retired.
+        new(13, "learned rules and the dream journal", """
+            CREATE TABLE learned_rules (
+                id INTEGER PRIMARY KEY,
+                account TEXT NOT NULL,
+                match TEXT NOT NULL,
+                key TEXT NOT NULL COLLATE NOCASE,
+                category TEXT NOT NULL,
+                status TEXT NOT NULL,
+                evidence TEXT NOT NULL,
+                decisions INTEGER NOT NULL,
+                proposed_at INTEGER NOT NULL,
+                proposed_by TEXT NOT NULL,
+                decided_at INTEGER,
+                retired_why TEXT,
+                UNIQUE (account, match, key, category)
+            );
+            CREATE INDEX learned_rules_by_status ON learned_rules(status, account);
+            CREATE TABLE dream_journal (
+                id INTEGER PRIMARY KEY,
+                run_id TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                rule_id INTEGER NOT NULL REFERENCES learned_rules(id),
+                rule TEXT NOT NULL,
+                evidence TEXT NOT NULL
+            );
+            CREATE INDEX dream_journal_by_time ON dream_journal(at);
+            CREATE INDEX mail_triage_by_learned_rule ON mail_triage(source, corrected_to) WHERE source LIKE 'rule:learned:%';
+            """),
     ];
 }

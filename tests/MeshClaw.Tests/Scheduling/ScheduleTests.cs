@@ -236,4 +236,37 @@ public sealed class ScheduleTests : IAsyncLifetime
         // The test's mail server is unreachable: the purge fails visibly rather than pretending.
         Assert.Equal(RunStatus.Failed, run.Status);
     }
+
+    [Fact]
+    public async Task Dreamer_RunsNightlyAtThreeInTheUsersTimeZone_AsASystemRun()
+    {
+        var config = new JsonObject { ["timeZone"] = "Europe/Berlin", ["email"] = Tests.Gateway.SideDoorTests.Mail["email"]!.DeepClone() };
+        // 01:58 UTC is 02:58 in Berlin: the 03:00 dream is two minutes away.
+        await using var gateway = await InProcessGateway.StartAsync(_models, new Dictionary<string, string>(), config, Clock(1, 58));
+        using var events = gateway.Get<IEventStream>().Subscribe();
+        await gateway.Get<ScheduleSync>().Ready.WaitAsync(Within());
+
+        var run = await AdvanceUntilEndedAsync(gateway, events, MeshClaw.Connectors.Email.Dreaming.Dreamer.AgentName, TimeSpan.FromMinutes(3));
+
+        Assert.Equal((RunTriggerKind.System, RunStatus.Succeeded), (run.Trigger.Kind, run.Status));
+        var slot = new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
+        Assert.InRange(run.StartedAt, slot, slot + 2 * Step);
+        Assert.Contains("nothing new to propose or retire", run.Answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dreamer_WhilePaused_DoesNotRun_AndRunsOnceResumed()
+    {
+        await using var gateway = await InProcessGateway.StartAsync(_models, new Dictionary<string, string>(), Tests.Gateway.SideDoorTests.Mail);
+        var dreamer = gateway.Get<IEnumerable<ISystemProcedure>>().Single(p => p.Agent == MeshClaw.Connectors.Email.Dreaming.Dreamer.AgentName);
+        var coordinator = gateway.Get<MeshClaw.Host.Runs.RunCoordinator>();
+
+        await gateway.Get<IPauseSwitch>().PauseAsync("user:test", default);
+        var whilePaused = await coordinator.RunSystemAsync(dreamer, default);
+        await gateway.Get<IPauseSwitch>().ResumeAsync("user:test", default);
+        var resumed = await coordinator.RunSystemAsync(dreamer, "user:test", default);
+
+        Assert.Null(whilePaused);
+        Assert.Equal((RunStatus.Succeeded, "dreamer requested by user:test"), (resumed?.Status, resumed?.Input));
+    }
 }

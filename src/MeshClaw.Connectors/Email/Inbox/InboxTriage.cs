@@ -2,6 +2,7 @@ using System.Text.Json;
 using MeshClaw.Connectors.Email.Tools;
 using MeshClaw.Connectors.Email.Triage;
 using MeshClaw.Core.Channels;
+using MeshClaw.Core.Dreaming;
 using MeshClaw.Core.Insights;
 using MeshClaw.Core.Lifecycle;
 using MeshClaw.Core.Loop;
@@ -12,12 +13,12 @@ namespace MeshClaw.Connectors.Email.Inbox;
 
 /// <summary>
 /// The built-in inbox agent's procedure: for each account, every INBOX message not yet decided is classified by the
-/// deterministic rules first (zero tokens), the rest by the model in batches of 20 with mail marked untrusted; then
+/// deterministic rules first (zero tokens; among them the rules the user accepted from a dream), the rest by the model in batches of 20 with mail marked untrusted; then
 /// filed with one batch call, urgent mail flagged and replies drafted. It lists and reads mail through the email
 /// tools like any agent, so its grants, mail folders, the gate and the audit log apply to it. Each decision is
 /// recorded with its reason; the digest is the answer. Nothing is ever sent.
 /// </summary>
-public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes, IOutbox outbox) : IRunProcedure
+public sealed class InboxTriage(ITriageStore store, ILearnedRules learnedRules, IOutcomes outcomes, IOutbox outbox) : IRunProcedure
 {
     public const string ProcedureName = "inbox";
     private const int BatchSize = 20;
@@ -82,10 +83,11 @@ public sealed class InboxTriage(ITriageStore store, IOutcomes outcomes, IOutbox 
         var decided = await store.DecidedAsync(account.Name, [.. inbox.Select(m => m.Id)], cancellationToken);
         var pending = inbox.Where(m => !decided.Contains(m.Id)).ToList();
         var knowledge = await store.KnowledgeAsync(account.Name, [.. pending.Select(m => m.FromAddress)], [.. pending.Select(m => m.ListId).OfType<string>()], 3, cancellationToken);
+        var learned = await learnedRules.AcceptedAsync(account.Name, cancellationToken);
         var verdicts = new Dictionary<string, TriageVerdict>(StringComparer.Ordinal);
         foreach (var message in pending)
         {
-            if (TriageRules.Classify(message, settings.Rules, knowledge.For(message.FromAddress, message.ListId), account.Names) is { } verdict)
+            if (TriageRules.Classify(message, settings.Rules, knowledge.For(message.FromAddress, message.ListId), account.Names, learned) is { } verdict)
             {
                 verdicts[message.Id] = verdict;
             }

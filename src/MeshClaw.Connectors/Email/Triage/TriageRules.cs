@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
+using MeshClaw.Core.Dreaming;
 using MeshClaw.Core.Triage;
 
 namespace MeshClaw.Connectors.Email.Triage;
 
 /// <summary>
 /// The deterministic first pass of triage, costing no tokens, in this order: the user's own rules; alerts (flagged,
-/// whatever else is known); the user's corrections for this list or sender; header rules that know what they do not
+/// whatever else is known); the user's corrections for this list or sender; rules the user accepted from a dream (for
+/// quiet mail only, and not once the user corrected one twice for the sender); header rules that know what they do not
 /// know (tools' notifications, newsletters only with list headers and no sign of a person or of marketing); senders
 /// the model filed alike three times running, except for mail that wants attention, marketing from a sender not
 /// known for spam (a newsletter turning to spam), and a sample of 1 in 10 that goes to the model to check the habit. Returns null when nothing settles the message.
@@ -23,7 +25,8 @@ public static class TriageRules
     /// <summary>One learned-sender verdict in this many goes to the model anyway, so a changed habit is noticed.</summary>
     public const int RecheckOneIn = 10;
 
-    public static TriageVerdict? Classify(MailSummary mail, IReadOnlyList<TriageRule> userRules, SenderKnowledge knowledge, IReadOnlyList<string>? ownerNames = null)
+    public static TriageVerdict? Classify(MailSummary mail, IReadOnlyList<TriageRule> userRules, SenderKnowledge knowledge, IReadOnlyList<string>? ownerNames = null,
+        IReadOnlyList<LearnedRule>? learned = null)
     {
         foreach (var rule in userRules)
         {
@@ -55,6 +58,11 @@ public static class TriageRules
         {
             // Moved back to the inbox by the user: quiet mail stays there (its opening lines are still read for a question).
             return new TriageVerdict("fyi", Correction, $"you moved {(knowledge.Correction.ListId is not null && knowledge.Correction.ListId == mail.ListId ? "this list's" : "this sender's")} mail back to the inbox");
+        }
+
+        if (learned?.FirstOrDefault(r => r.Matches(mail.FromAddress, mail.ListId) && !knowledge.SuspendedRules.Contains(r.Source)) is { } accepted)
+        {
+            return new TriageVerdict(accepted.Category, accepted.Source, $"rule {accepted.Id} you accepted: {accepted.Evidence}");
         }
 
         if (Headers(mail) is { } byHeaders && !knowledge.SuspendedRules.Contains(byHeaders.Source))
@@ -101,7 +109,8 @@ public static class TriageRules
 
     /// <summary>A verdict from habit (a learned sender or domain, mail the user keeps in the inbox): its opening lines are read before it stands.</summary>
     public static bool IsHabit(TriageVerdict verdict) =>
-        verdict.Source is KnownSender or KnownDomain || (verdict.Source == Correction && verdict.Category == "fyi");
+        verdict.Source is KnownSender or KnownDomain || verdict.Source.StartsWith(LearnedRule.SourcePrefix, StringComparison.Ordinal)
+        || (verdict.Source == Correction && verdict.Category == "fyi");
 
     /// <summary>The user moved this sender's or list's mail back to the inbox: it may not be filed away again.</summary>
     public static bool KeptInInbox(SenderKnowledge knowledge) => knowledge.Correction is { ToCategory: null };
@@ -143,6 +152,6 @@ public static class TriageRules
         return hash % RecheckOneIn == 0;
     }
 
-    private static Regex Glob(string pattern) =>
+    internal static Regex Glob(string pattern) =>
         new("^" + Regex.Escape(pattern.ToLowerInvariant()).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
 }

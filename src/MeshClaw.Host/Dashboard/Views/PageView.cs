@@ -82,3 +82,7 @@ public sealed record ApprovalsTableView(IReadOnlyList<Approval> Approvals, strin
 
 /// <summary>Outcomes with their verdict buttons; <paramref name="Back"/> is the page the buttons return to.</summary>
 public sealed record OutcomesTableView(IReadOnlyList<Outcome> Outcomes, string? Csrf, string Back);
+
+/// <summary>The rules page: learned rules (proposals first, with accept and reject buttons) and the latest dream's journal lines.</summary>
+public sealed record RulesView(string? Csrf, IReadOnlyList<Core.Dreaming.LearnedRule> Rules, IReadOnlyList<Core.Dreaming.DreamLine> LatestDream, string? Notice = null)
+    : PageView("Rules", Csrf, Notice);
