@@ -28,7 +28,16 @@ public sealed partial class IdleTrimService(RunCoordinator runs, IEnumerable<IId
                 await Task.Delay(Interval, time, stoppingToken);
                 if (_decision.Look(runs.ActiveCount, GC.GetGCMemoryInfo().TotalCommittedBytes))
                 {
-                    Trim();
+                    try
+                    {
+                        Trim();
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // Closing pooled connections may write (a WAL checkpoint) and meet a full disk: giving memory
+                        // back is an optimisation, never a reason for the gateway to stop.
+                        TrimFailed(log, ex.Message);
+                    }
                 }
             }
         }
@@ -55,6 +64,9 @@ public sealed partial class IdleTrimService(RunCoordinator runs, IEnumerable<IId
         _decision.Trimmed(after);
         Trimmed(log, before / (1024 * 1024), after / (1024 * 1024), clock.ElapsedMilliseconds);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "giving memory back after load failed ({Error}); the gateway goes on")]
+    private static partial void TrimFailed(ILogger log, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "idle after load: memory trimmed, GC committed {Before} MiB -> {After} MiB in {Ms} ms")]
     private static partial void Trimmed(ILogger log, long before, long after, long ms);

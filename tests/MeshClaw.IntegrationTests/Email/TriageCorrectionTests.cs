@@ -152,7 +152,9 @@ public sealed class TriageCorrectionTests : IAsyncLifetime
         await _erin.AppendAsync("INBOX", colleagues);
         _server.For("triage-model").Reply(ScriptedReply.Text(JsonSerializer.Serialize(colleagues.Select(m => new { id = m.MessageId, category = "fyi", reason = "notes" }))));
         await using var gateway = await GatewayProcess.StartAsync(_home.Root);
-        await gateway.CliAsync("run", "inbox", "-m", "triage", "--json");
+        var first = RunJson.Parse<RunView>(await gateway.CliAsync("run", "inbox", "-m", "triage", "--json"));
+        Assert.True(first.Status == MeshClaw.Core.Runs.RunStatus.Succeeded && first.Answer!.Contains("0 settled by rules at zero tokens, 3 by the model", StringComparison.Ordinal),
+            $"the colleagues' mail was to be decided by the model first: {first.Status} {first.Reason}\n{first.Answer}\nmodel requests: {_server.Requests.Count}");
 
         // Cy writes for the first time: quiet minutes stay in the inbox by the domain's habit; slides that name Erin go to the model.
         var ids = Enumerable.Range(1, 200).Select(i => $"cy-{i}@corp.example").Where(id => !Rechecked(id)).Take(2).ToList();

@@ -120,10 +120,19 @@ public sealed class DiskFullTests(Xunit.Abstractions.ITestOutputHelper output) :
         File.Delete(filler);
 
         // The audit log is on the same disk: the refusal waited in memory and is written once there is room.
-        var refused = await Eventually.GetAsync(async () =>
-            (await client.GetFromJsonAsync<AuditRecordView[]>(new Uri("api/audit?limit=200", UriKind.Relative), ApiJson.Options))!
-                .FirstOrDefault(r => r.Kind == "request.refused"),
-            TimeSpan.FromSeconds(30), "the refused run to appear in the audit log as request.refused");
+        AuditRecordView refused;
+        try
+        {
+            refused = await Eventually.GetAsync(async () =>
+                (await client.GetFromJsonAsync<AuditRecordView[]>(new Uri("api/audit?limit=200", UriKind.Relative), ApiJson.Options))!
+                    .FirstOrDefault(r => r.Kind == "request.refused"),
+                TimeSpan.FromSeconds(30), "the refused run to appear in the audit log as request.refused");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
+        {
+            throw new InvalidOperationException($"{ex.Message}; the gateway printed:\n{gateway.Output}", ex);
+        }
+
         var refusal = refused.Data;
         output.WriteLine($"figures: the refusal as audited: {refusal}");
         Assert.Contains("\"agent\":\"writer\"", refusal, StringComparison.Ordinal);
