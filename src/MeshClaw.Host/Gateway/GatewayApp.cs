@@ -37,6 +37,9 @@ public static class GatewayApp
         // The session-cookie keys sit unencrypted on purpose, in the owner-only home folder (doctor checks its mode):
         // the framework's warning about it at every first start would only teach users to ignore warnings.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        // Quartz logs its errors with their whole stack trace (on a full disk, at every scan for triggers): they are
+        // logged in one line by SchedulerErrorLog instead; its warnings, one line each, stay.
+        builder.Logging.AddFilter((category, level) => !(level >= LogLevel.Error && category?.StartsWith("Quartz", StringComparison.Ordinal) == true));
         RedactingLoggerProvider.Wrap(builder.Services);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         var meshclaw = builder.Services.AddMeshClaw(options.Home, options.Time).UseSqlite().AddModules();

@@ -22,6 +22,7 @@ public static class SchedulingServices
                 store.UseSqlite($"Data Source={Path.Combine(home.Root, "scheduler.db")};Default Timeout=30");
                 store.ProvisionSchema();
             });
+            q.AddSchedulerListener<SchedulerErrorLog>();
         });
         // No QuartzHostedService: SchedulingService creates and starts the scheduler once the gateway answers, so the
         // job store's start-up (about 100 ms here) is off the path to a ready gateway, and shuts it down with the host.

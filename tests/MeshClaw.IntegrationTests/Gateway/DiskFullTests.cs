@@ -53,11 +53,39 @@ public sealed class DiskFullTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} failed (root is needed): {error}");
     }
 
+    /// <summary>
+    /// The scheduler starts once the gateway answers and stores its triggers (the dreamer's nightly one): the disk is
+    /// filled after that, since these tests are about a disk that fills while the gateway runs. (A disk already full at
+    /// that moment makes Quartz log its own stack trace: a known gap.)
+    /// </summary>
+    private async Task SchedulerSyncedAsync() => await Eventually.GetAsync(async () =>
+    {
+        var file = Path.Combine(_home.Root, "scheduler.db");
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE TRIGGER_GROUP = 'system:daily'";
+        try
+        {
+            return (long)(await command.ExecuteScalarAsync())! > 0 ? "synced" : null;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return null;
+        }
+    }, TimeSpan.FromSeconds(30), "the scheduler to store its triggers");
+
     [Fact]
     public async Task AFullDisk_IsNamed_ByTheApiHealthAndDoctor_WithoutAStackTrace()
     {
         await using var gateway = await GatewayProcess.StartAsync(_home.Root);
         using var client = gateway.AuthorizedClient();
+        await SchedulerSyncedAsync();
         // Fill the disk: a file grows until the file system refuses.
         await using (var filler = new FileStream(Path.Combine(_home.Root, "filler"), FileMode.Create))
         {
@@ -79,7 +107,16 @@ public sealed class DiskFullTests(Xunit.Abstractions.ITestOutputHelper output) :
         using var body = new StringContent("""{"agent":"writer","message":"hello"}""", Encoding.UTF8, "application/json");
         using var run = await client.PostAsync(new Uri("api/runs", UriKind.Relative), body);
         var answer = await run.Content.ReadAsStringAsync();
-        var health = await client.GetFromJsonAsync<HealthView>(new Uri("health", UriKind.Relative), ApiJson.Options);
+        HealthView? health;
+        try
+        {
+            health = await client.GetFromJsonAsync<HealthView>(new Uri("health", UriKind.Relative), ApiJson.Options);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new InvalidOperationException($"{ex.Message} after the run answered {(int)run.StatusCode}; the gateway printed:\n{gateway.Output}", ex);
+        }
+
         var doctor = await gateway.CliAsync("doctor");
         output.WriteLine($"figures: a run on a full disk answered {(int)run.StatusCode}: {answer[..Math.Min(200, answer.Length)]}");
 
@@ -87,7 +124,7 @@ public sealed class DiskFullTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.Equal("failing", health!.Status);
         Assert.Contains("No space left on device", health.Store, StringComparison.Ordinal);
         Assert.Contains("cannot be written (No space left on device)", doctor.Stdout + doctor.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", gateway.Output, StringComparison.Ordinal);
+        Assert.False(gateway.Output.Contains("   at ", StringComparison.Ordinal), $"a stack trace in the gateway's output:\n{gateway.Output}");
         File.Delete(Path.Combine(_home.Root, "filler"));
     }
 
@@ -96,6 +133,7 @@ public sealed class DiskFullTests(Xunit.Abstractions.ITestOutputHelper output) :
     {
         await using var gateway = await GatewayProcess.StartAsync(_home.Root);
         using var client = gateway.AuthorizedClient();
+        await SchedulerSyncedAsync();
         var filler = Path.Combine(_home.Root, "filler");
         await using (var stream = new FileStream(filler, FileMode.Create))
         {
