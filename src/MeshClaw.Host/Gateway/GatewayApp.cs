@@ -39,7 +39,8 @@ public static class GatewayApp
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         // Quartz logs its errors with their whole stack trace (on a full disk, at every scan for triggers): they are
         // logged in one line by SchedulerErrorLog instead; its warnings, one line each, stay.
-        builder.Logging.AddFilter((category, level) => !(level >= LogLevel.Error && category?.StartsWith("Quartz", StringComparison.Ordinal) == true));
+        // (A rule for the "Quartz" categories alone: a rule without a category would decide every other log's level too.)
+        builder.Logging.AddFilter("Quartz", level => level == LogLevel.Warning);
         RedactingLoggerProvider.Wrap(builder.Services);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         var meshclaw = builder.Services.AddMeshClaw(options.Home, options.Time).UseSqlite().AddModules();
