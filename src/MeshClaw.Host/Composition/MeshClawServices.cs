@@ -58,6 +58,7 @@ public static class MeshClawServices
         services.AddSingleton<GrantBook>();
         services.AddHostedService<GrantSweeper>();
         services.AddHostedService<Budgets.BudgetNotices>();
+        services.AddSingleton<Core.Channels.Alerts.IAlerts, Core.Channels.Alerts.OutboxAlerts>();
         services.AddSingleton<RefusalAudit>();
         services.AddHostedService(sp => sp.GetRequiredService<RefusalAudit>());
 
