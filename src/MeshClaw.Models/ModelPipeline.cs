@@ -80,6 +80,11 @@ public sealed class ModelPipeline(
     {
         var definition = models[name];
         IChatClient client = providers.Create(definition);
+        if (definition.Kind == ModelKind.Anthropic)
+        {
+            client = new AnthropicCacheBreakpoints(client);
+        }
+
         // GenAI metrics (token usage, operation duration) for an optional OpenTelemetry export: aggregates only,
         // message content is never recorded (EnableSensitiveData stays off).
         client = new OpenTelemetryChatClient(client, sourceName: TelemetryName);

@@ -29,6 +29,7 @@ public sealed class ScriptedModelServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<RecordedRequest> _requests = [];
     private readonly List<RequestWaiter> _waiters = [];
+    private readonly AnthropicPromptCache _anthropicCache = new();
 
     // Cancelled on dispose so delayed or streaming replies end at once instead of holding shutdown.
     private readonly CancellationTokenSource _stopping = new();
@@ -83,6 +84,13 @@ public sealed class ScriptedModelServer : IAsyncDisposable
         server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
         return server;
     }
+
+    /// <summary>
+    /// Anthropic requests are answered with measured usage instead of the scripted counts: the prompt's size and the
+    /// part Anthropic's prompt cache would have read (<see cref="AnthropicPromptCache"/>), so a test or benchmark sees
+    /// whether MeshClaw's requests are built for the cache.
+    /// </summary>
+    public bool MeasuresAnthropicCache { get; set; }
 
     /// <summary>The script for requests whose "model" field equals <paramref name="model"/>; created on first use.</summary>
     public ModelScript For(string model)
@@ -295,6 +303,12 @@ public sealed class ScriptedModelServer : IAsyncDisposable
 
             await WriteErrorAsync(context.Response, request, reply.StatusCode, reply.Content, cancellationToken);
             return;
+        }
+
+        if (MeasuresAnthropicCache && request.Protocol == AnthropicProtocol)
+        {
+            var (input, cached) = _anthropicCache.Measure(request.Body);
+            reply = reply.WithMeasuredInput(input, cached);
         }
 
         var ids = reply.Calls.Select(_ => "call_" + Interlocked.Increment(ref _toolCallCount).ToString(CultureInfo.InvariantCulture)).ToArray();

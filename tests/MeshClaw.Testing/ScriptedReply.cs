@@ -136,6 +136,10 @@ public sealed record ScriptedReply
     /// Sets the reported tokens. <paramref name="inputTokens"/> includes <paramref name="cachedTokens"/>;
     /// reasoning tokens exist only on the OpenAI wire (Anthropic counts them inside output_tokens).
     /// </summary>
+    /// <summary>The same reply with the input counts the server measured; the scripted output count is kept.</summary>
+    internal ScriptedReply WithMeasuredInput(int inputTokens, int cachedTokens) =>
+        this with { Usage = new ScriptedUsage(inputTokens, Usage?.OutputTokens ?? 0, cachedTokens, Usage?.ReasoningTokens ?? 0) };
+
     public ScriptedReply WithUsage(int inputTokens, int outputTokens, int cachedTokens = 0, int reasoningTokens = 0)
     {
         var usage = new ScriptedUsage(inputTokens, outputTokens, cachedTokens, reasoningTokens);

@@ -10,7 +10,7 @@ namespace MeshClaw.Core.Loop;
 /// the run's door (the executor: gate, approval, journal, audit), feed the result back, until the model answers or a
 /// limit stops the run. A run waiting for approval saves a checkpoint it can resume from, in a new process if need be.
 /// </summary>
-public sealed class AgentLoop(IOutcomes outcomes, AgentLoopOptions options) : IResumableProcedure
+public sealed class AgentLoop(IOutcomes outcomes, AgentLoopOptions options, TimeProvider time) : IResumableProcedure
 {
     public const string ProcedureName = "loop";
 
@@ -21,7 +21,8 @@ public sealed class AgentLoop(IOutcomes outcomes, AgentLoopOptions options) : IR
         var request = run.Request;
         // The user's words and the trigger's content pass the run's redactor too: no credential reaches the model, typed or received.
         var content = request.TriggerContent is { } received ? received with { Text = request.Redactor.Redact(received.Text) } : null;
-        var state = new LoopState(ContextAssembler.Build(request.Agent, request.History, request.Redactor.Redact(request.Message), content, run.Security.Fence));
+        var state = new LoopState(ContextAssembler.Build(request.Agent, request.History, request.Redactor.Redact(request.Message), content, run.Security.Fence,
+            PromptClock.Line(time.GetUtcNow(), request.TimeZone)));
         await run.TranscriptAsync("system", request.Agent.Instructions);
         await run.TranscriptAsync("user", state.Messages[^1].Text);
         return await FinishAsync(run, await LoopAsync(run, state, cancellationToken));

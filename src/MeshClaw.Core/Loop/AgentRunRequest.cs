@@ -24,6 +24,8 @@ public sealed record AgentRunRequest
     public required string Message { get; init; }
     public required RunTrigger Trigger { get; init; }
     public required string Workspace { get; init; }
+    /// <summary>The user's time zone: the model is told the current time in it.</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
     /// <summary>A person started the run and is watching it; follows from the authenticated caller, never from the request text.</summary>
     public bool Interactive { get; init; }
     /// <summary>Content from outside that came with the trigger (a mail, a webhook body): untrusted, and it taints the run from the start.</summary>

@@ -8,11 +8,13 @@ namespace MeshClaw.Core.Loop;
 /// <summary>
 /// Builds the compact context a run starts from: the agent's instructions, the session's earlier questions and
 /// answers (no tool chatter) within the agent's context allowance (<see cref="HistoryWindow"/>), and the new message, with any content that came with the trigger wrapped as untrusted
-/// data after the user's own words. Stable text first, so provider prompt caches hit.
+/// data after the user's own words. Stable text first, so provider prompt caches hit: nothing that changes from one
+/// request to the next (the time, ids) comes before the new message, and the current time (<see cref="PromptClock"/>)
+/// ends it.
 /// </summary>
 public static class ContextAssembler
 {
-    public static List<ChatMessage> Build(AgentDefinition agent, IReadOnlyList<RunRecord> history, string message, TriggerContent? content, UntrustedFence fence)
+    public static List<ChatMessage> Build(AgentDefinition agent, IReadOnlyList<RunRecord> history, string message, TriggerContent? content, UntrustedFence fence, string? clock = null)
     {
         var messages = new List<ChatMessage>(3 + history.Count * 2) { new(ChatRole.System, agent.Instructions) };
         var (recap, turns) = HistoryWindow.Fit([.. history.Where(t => !string.IsNullOrEmpty(t.Answer) || t.Status == RunStatus.Succeeded)],
@@ -31,7 +33,8 @@ public static class ContextAssembler
             }
         }
 
-        messages.Add(new ChatMessage(ChatRole.User, content is null ? message : message + "\n\n" + UntrustedContent.Wrap(content.Source, content.Text, fence)));
+        var last = content is null ? message : message + "\n\n" + UntrustedContent.Wrap(content.Source, content.Text, fence);
+        messages.Add(new ChatMessage(ChatRole.User, clock is null ? last : last + "\n\n" + clock));
         return messages;
     }
 }

@@ -132,6 +132,7 @@ public sealed class RunCoordinator(
             History = history,
             Overall = settings.Budgets,
             Workspace = workspace,
+            TimeZone = settings.Policy.TimeZone,
             Stream = stream,
             Redactor = new CredentialRedactor(redactors.Current()),
             // A chat turn inherits what earlier turns of the session read: their answers are in its context.

@@ -104,4 +104,19 @@ public sealed class ContextWindowTests
             Assert.Contains(result.Errors, e => e.ToString().Contains(error, StringComparison.Ordinal) || e.Field == error);
         }
     }
+
+    [Fact]
+    public void TheCurrentTime_EndsTheNewMessage_InTheUsersZone_AcrossDaylightSaving()
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var summer = PromptClock.Line(new DateTimeOffset(2026, 10, 24, 22, 30, 0, TimeSpan.Zero), zone);
+        var winter = PromptClock.Line(new DateTimeOffset(2026, 10, 25, 22, 30, 0, TimeSpan.Zero), zone);
+
+        var context = ContextAssembler.Build(Agent, [Turn(1, "Hi", "Hello.")], "What day is it?", null, new UntrustedFence(), winter);
+
+        Assert.Equal("(Current time: Sunday 25 October 2026, 00:30 in Europe/Berlin, UTC+02:00.)", summer);
+        Assert.Equal("(Current time: Sunday 25 October 2026, 23:30 in Europe/Berlin, UTC+01:00.)", winter);
+        Assert.Equal("What day is it?\n\n" + winter, context[^1].Text);
+        Assert.DoesNotContain(context.SkipLast(1), m => m.Text.Contains("Current time", StringComparison.Ordinal));
+    }
 }
