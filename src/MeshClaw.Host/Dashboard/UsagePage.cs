@@ -33,12 +33,15 @@ public static class UsagePage
                 groupings.Add((title, await ledger.TotalsAsync(since, grouping, ct)));
             }
 
+            var models = config.Current().Config.Models;
+            var cacheHints = PromptCacheHints.Find(await ledger.TotalsAsync(since, UsageGrouping.AgentAndModel, ct),
+                name => models.TryGetValue(name, out var model) && model.Kind == MeshClaw.Models.Config.ModelKind.Anthropic);
             return await DashboardPage.RenderAsync(http, Usage.Create(new UsageView(
                 DashboardPage.Csrf(http), DashboardPage.Days(days).ToString(CultureInfo.InvariantCulture), await insights.ValueAsync(since, ct),
                 Chart.Bars([.. byDay.Select(d => (d.Key, (double)(d.InputTokens + d.OutputTokens)))], "tokens", v => Format.Compact(v)),
                 Chart.Bars([.. byDay.Select(d => (d.Key, (double)d.Cost))], "cost", v => Format.Money((decimal)v)),
                 await Budgets.BudgetStanding.ReadAsync(spend, config.Current().Config.Budgets, agents, ct), groupings, await outcomes.RecentAsync(since, 50, ct),
-                await insights.AsksAsync(since, ct), await triage.AccuracyAsync(since, ct))));
+                await insights.AsksAsync(since, ct), await triage.AccuracyAsync(since, ct), cacheHints)));
         });
 
         pages.MapGet("/usage.csv", async Task<IResult> (IUsageLedger ledger, TimeProvider time, string? days, string? by, CancellationToken ct) =>

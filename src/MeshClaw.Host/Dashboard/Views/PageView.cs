@@ -66,7 +66,7 @@ public sealed record BudgetRow(string Who, string Limit, decimal Used, decimal O
 public sealed record UsageView(
     string? Csrf, string Days, ValueSummary Value, HtmlString Chart, HtmlString CostChart, IReadOnlyList<BudgetRow> Budgets,
     IReadOnlyList<(string Title, IReadOnlyList<UsageTotal> Totals)> Groupings, IReadOnlyList<Outcome> Outcomes, IReadOnlyList<AskFigure> Asks,
-    IReadOnlyList<Core.Triage.TriageAccuracy> Accuracy) : PageView("Usage and value", Csrf)
+    IReadOnlyList<Core.Triage.TriageAccuracy> Accuracy, IReadOnlyList<Core.Usage.PromptCacheHint> CacheHints) : PageView("Usage and value", Csrf)
 {
     public AskFigure AsksTotal => AskFigure.Total(Asks);
 }
